@@ -1,0 +1,125 @@
+using System.Text;
+using ServerlessML.Data;
+
+namespace ServerlessML.Tests.Data;
+
+public sealed class CsvTableReaderTests
+{
+    [Test]
+    public void Read_QuotedFieldsAndCrLf_KeepsCommasQuotesAndLineBreaks()
+    {
+        var csv = "\"size (m²)\",\"say \"\"hi\"\"\",y\r\n1.5,\"a, b\",2\r\n2.5,\"line\nbreak\",3\r\n";
+
+        var dataset = Read(csv);
+
+        Assert.That(dataset.Table.Columns.Select(c => c.Name), Is.EqualTo(new[] { "size (m²)", "say \"hi\"", "y" }));
+        var text = (CategoricalColumn)dataset.Table["say \"hi\""];
+        Assert.That(new[] { text.ValueAt(0), text.ValueAt(1) }, Is.EqualTo(new[] { "a, b", "line\nbreak" }));
+        Assert.That(((NumericColumn)dataset.Table["size (m²)"]).Values, Is.EqualTo(new[] { 1.5f, 2.5f }));
+    }
+
+    [Test]
+    public void Read_DefaultLabel_IsTheLastColumn()
+    {
+        var dataset = Read("a,b,target\n1,2,3\n");
+
+        Assert.That(dataset.Label, Is.EqualTo("target"));
+    }
+
+    [Test]
+    public void Read_EmptyField_IsMissing()
+    {
+        var dataset = Read("x,city,y\n,Oslo,1\n2,,2\n");
+
+        Assert.That(float.IsNaN(((NumericColumn)dataset.Table["x"]).Values[0]), Is.True);
+        Assert.That(((CategoricalColumn)dataset.Table["city"]).ValueAt(1), Is.Null);
+    }
+
+    [Test]
+    public void Read_TextAfterNumbers_TurnsColumnCategoricalWithEarlierRowsAsText()
+    {
+        var rows = string.Concat(Enumerable.Range(0, 5000).Select(i => $"{i % 7},{i}\n"));
+
+        var dataset = Read("code,y\n" + rows + "A7,1\n");
+
+        var code = (CategoricalColumn)dataset.Table["code"];
+        Assert.That(code.ValueAt(0), Is.EqualTo("0"));
+        Assert.That(code.ValueAt(4999), Is.EqualTo("1"));
+        Assert.That(code.ValueAt(5000), Is.EqualTo("A7"));
+        Assert.That(code.Levels, Has.Count.EqualTo(8));
+    }
+
+    [Test]
+    public async Task ReadAsync_SmallChunks_MatchesReadingAtOnce()
+    {
+        var csv = SyntheticData.Bytes("a,\"b\"\"q\",city,y\r\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"{i},\"{i}\"\"\",\"c\r\n{i % 3}\",{i * 2}\r\n")) + "1,2,x,3");
+        var options = new DatasetReadOptions { MaxCategoricalLevels = 10_000 };
+        var expected = CsvTableReader.Read(csv, options);
+
+        var actual = await CsvTableReader.ReadAsync(_ => Task.FromResult<Stream>(new TrickleStream(csv, 7)), options, CancellationToken.None);
+
+        Assert.That(actual.RowCount, Is.EqualTo(3001));
+        Assert.That(((NumericColumn)actual.Table["y"]).Values, Is.EqualTo(((NumericColumn)expected.Table["y"]).Values));
+        Assert.That(((CategoricalColumn)actual.Table["city"]).ValueAt(2999), Is.EqualTo("c\r\n2"));
+        Assert.That(((CategoricalColumn)actual.Table["b\"q"]).ValueAt(5), Is.EqualTo("5\""));
+    }
+
+    [Test]
+    public void Read_DeclaredCategorical_KeepsNumericLookingText()
+    {
+        var dataset = Read("zip,y\n0150,1\n0151,2\n", new DatasetReadOptions { Kinds = new Dictionary<string, ColumnKind> { ["zip"] = ColumnKind.Categorical } });
+
+        Assert.That(((CategoricalColumn)dataset.Table["zip"]).ValueAt(0), Is.EqualTo("0150"));
+    }
+
+    [TestCase("", "empty")]
+    [TestCase("1,2,3\n4,5,6\n", "looks like data, not a header")]
+    [TestCase("x,y\n1,2\n3\n", "Line 3 has 1 field but the header has 2")]
+    [TestCase("x,y\n1,2\n3,4,5\n", "Line 3 has 3 fields")]
+    [TestCase("x,y\n1,2\n3,abc\n", "Line 3: the label 'y' has the value 'abc', which is not a number")]
+    [TestCase("x,y\n1,\n", "Line 2: the label 'y' is empty")]
+    [TestCase("x,y\n1,2\nNaN,3\n", "Line 3, column 'x': 'NaN' is not a finite number")]
+    [TestCase("x,y\n1,2\n-Infinity,3\n", "'-Infinity' is not a finite number")]
+    [TestCase("x,y\n1e39,3\n", "'1e39' is not a finite number")]
+    [TestCase("x,y\n", "no data rows")]
+    [TestCase("x,x,y\n1,2,3\n", "'x' appears twice")]
+    [TestCase("x,,y\n1,2,3\n", "Column 2 has no name")]
+    [TestCase("x,y\n\"1,2\n", "Line 2: a quoted field is never closed")]
+    [TestCase("x,y\n\"1\"2,3\n", "Line 2: unexpected text after the closing quote")]
+    [TestCase("x,e,y\n1,,2\n", "Column 'e' has no values")]
+    [TestCase("y\n1\n", "at least one feature column")]
+    public void Read_BadCsv_SaysWhatToFix(string csv, string expected)
+    {
+        var error = Assert.Throws<InvalidDatasetException>(() => Read(csv));
+
+        Assert.That(error!.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void Read_UnknownLabel_NamesTheColumns()
+    {
+        var error = Assert.Throws<InvalidDatasetException>(() => Read("a,b\n1,2\n", new DatasetReadOptions { Label = "price" }));
+
+        Assert.That(error!.Message, Does.Contain("'price' is not in the dataset").And.Contain("'a', 'b'"));
+    }
+
+    [Test]
+    public void Read_TooManyLevels_SaysItLooksLikeAnIdentifier()
+    {
+        var csv = "id,y\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"u{i},1\n"));
+
+        var error = Assert.Throws<InvalidDatasetException>(() => Read(csv, new DatasetReadOptions { MaxCategoricalLevels = 10 }));
+
+        Assert.That(error!.Message, Does.Contain("more than 10 distinct text values").And.Contain("identifier"));
+    }
+
+    private static Dataset Read(string csv, DatasetReadOptions? options = null) =>
+        CsvTableReader.Read(Encoding.UTF8.GetBytes(csv), options ?? new DatasetReadOptions());
+
+    /// <summary>Hands out at most a few bytes per read, so records straddle every possible chunk boundary.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(chunk, buffer.Length)], cancellationToken);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+
+namespace ServerlessML.Tests;
+
+/// <summary>Generated datasets with a known truth: y = 3·x1 − 2·x2 + 5 (+ a city effect) + noise.</summary>
+internal static class SyntheticData
+{
+    public static readonly string[] Cities = ["Oslo", "Bergen", "Tromsø"];
+
+    public static double CityEffect(string city) => city switch
+    {
+        "Oslo" => 4,
+        "Bergen" => -1,
+        _ => 0,
+    };
+
+    public static double Truth(double x1, double x2, string? city = null) =>
+        (3 * x1) - (2 * x2) + 5 + (city is null ? 0 : CityEffect(city));
+
+    /// <summary>A CSV with header x1,x2[,city],y.</summary>
+    public static string Csv(int rows, int seed = 1, bool withCity = false, double noise = 0.01, double missingRate = 0)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder(withCity ? "x1,x2,city,y\n" : "x1,x2,y\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var x1 = (random.NextDouble() * 10) - 5;
+            var x2 = (random.NextDouble() * 4) - 2;
+            var city = Cities[random.Next(Cities.Length)];
+            var y = Truth(x1, x2, withCity ? city : null) + ((random.NextDouble() - 0.5) * 2 * noise);
+            var x1Text = random.NextDouble() < missingRate ? "" : x1.ToString("R", CultureInfo.InvariantCulture);
+            csv.Append(x1Text).Append(',')
+               .Append(x2.ToString("R", CultureInfo.InvariantCulture)).Append(',');
+            if (withCity)
+            {
+                csv.Append(city).Append(',');
+            }
+
+            csv.Append(y.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+    public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+}

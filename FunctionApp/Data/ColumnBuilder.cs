@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+
+namespace ServerlessML.Data;
+
+/// <summary>
+/// Collects one column's values while a dataset is read, inferring its kind: numeric until a value that is not a
+/// number shows up, then categorical. Rows read before that switch are filled in by <see cref="SetText"/>.
+/// </summary>
+internal sealed class ColumnBuilder
+{
+    private readonly int _maxLevels;
+    private readonly bool _kindDeclared;
+    private float[] _numbers = new float[1024];
+    private int[] _codes = [];
+    private readonly List<string> _levels = [];
+    private readonly Dictionary<string, int> _levelCodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _levelLookup;
+    private int _count;
+    private int _present;
+
+    public ColumnBuilder(string name, bool isLabel, ColumnKind? declared, int maxLevels)
+    {
+        Name = name;
+        IsLabel = isLabel;
+        _maxLevels = maxLevels;
+        _kindDeclared = declared is not null;
+        _levelLookup = _levelCodes.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (declared == ColumnKind.Categorical)
+        {
+            BecomeCategorical();
+        }
+    }
+
+    public string Name { get; }
+
+    public bool IsLabel { get; }
+
+    public ColumnKind Kind { get; private set; } = ColumnKind.Numeric;
+
+    /// <summary>The rows before this one were read as numbers and still need their text; 0 when none do.</summary>
+    public int TextMissingBefore { get; private set; }
+
+    /// <summary>Whether a value that is not a number may turn this column categorical.</summary>
+    public bool MayBecomeCategorical => Kind == ColumnKind.Numeric && !IsLabel && !_kindDeclared;
+
+    public void AddMissing()
+    {
+        if (Kind == ColumnKind.Numeric)
+        {
+            Append(ref _numbers, float.NaN);
+        }
+        else
+        {
+            Append(ref _codes, CategoricalColumn.Missing);
+        }
+
+        _count++;
+    }
+
+    public void AddNumber(float value)
+    {
+        Append(ref _numbers, value);
+        _count++;
+        _present++;
+    }
+
+    public void AddText(ReadOnlySpan<char> value, long line)
+    {
+        Append(ref _codes, CodeOf(value, line));
+        _count++;
+        _present++;
+    }
+
+    /// <summary>Turns a numeric column categorical from the next row on.</summary>
+    public void BecomeCategorical()
+    {
+        Kind = ColumnKind.Categorical;
+        TextMissingBefore = _count;
+        _codes = new int[Math.Max(_count * 2, 1024)];
+        _numbers = [];
+    }
+
+    /// <summary>Fills in the text of a row read before the column turned categorical.</summary>
+    public void SetText(int row, ReadOnlySpan<char> value, long line) =>
+        _codes[row] = value.IsEmpty ? CategoricalColumn.Missing : CodeOf(value, line);
+
+    public Column Build()
+    {
+        if (_present == 0)
+        {
+            throw new InvalidDatasetException($"Column '{Name}' has no values in any row. Fill it in or remove it.");
+        }
+
+        return Kind == ColumnKind.Numeric
+            ? new NumericColumn(Name, _numbers[.._count])
+            : new CategoricalColumn(Name, _codes[.._count], _levels.ToArray());
+    }
+
+    private int CodeOf(ReadOnlySpan<char> value, long line)
+    {
+        if (_levelLookup.TryGetValue(value, out var code))
+        {
+            return code;
+        }
+
+        if (_levels.Count == _maxLevels)
+        {
+            throw new InvalidDatasetException(
+                $"Column '{Name}' has more than {_maxLevels} distinct text values (line {line} adds '{value}'). " +
+                "A column like that is an identifier or free text, not a category: remove it, or make it numeric.");
+        }
+
+        var level = value.ToString();
+        _levelCodes.Add(level, _levels.Count);
+        _levels.Add(level);
+        return _levels.Count - 1;
+    }
+
+    private void Append<T>(ref T[] buffer, T value)
+    {
+        if (_count == buffer.Length)
+        {
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, 1024));
+        }
+
+        buffer[_count] = value;
+    }
+
+    /// <summary>Parses a number the way every reader in the project does: invariant culture, finite 32-bit float.</summary>
+    public static bool TryParseNumber(ReadOnlySpan<byte> utf8, out float value) =>
+        float.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    public static string Describe(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8.Length > 40 ? utf8[..40] : utf8);
+}
