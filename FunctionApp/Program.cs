@@ -1,6 +1,18 @@
+using System.Text.Json;
+using Azure.Core.Serialization;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ServerlessML;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.Services.AddServerlessML();
+
+// Durable inputs and outputs go through the worker serializer, except orchestration inputs read with GetInput<T>,
+// which use the global JsonSerializerOptions: both get the app's JSON shape, so the status output is camelCase.
+builder.Services.Configure<JsonSerializerOptions>(o => ServerlessJson.Configure(o));
+builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(ServerlessJson.Options));
+
 builder.Build().Run();

@@ -65,7 +65,7 @@ public sealed class ModelTrainerTests
         var schema = ModelSchema.Describe(train);
         var model = ModelTrainer.Train(train, new TrainerOptions(), seed: 42);
         using var zip = new MemoryStream();
-        ModelTrainer.Save(model, schema, zip);
+        ModelTrainer.Save(model, train, zip);
         zip.Position = 0;
 
         var loaded = ModelTrainer.Load(zip);

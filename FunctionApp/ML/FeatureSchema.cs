@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using ServerlessML.Data;
 
 namespace ServerlessML.ML;
@@ -6,7 +5,7 @@ namespace ServerlessML.ML;
 /// <summary>What a model expects of one feature, as seen in its training data.</summary>
 public sealed record FeatureSchema(
     string Name,
-    [property: JsonConverter(typeof(JsonStringEnumConverter<ColumnKind>))] ColumnKind Kind,
+    ColumnKind Kind,
     IReadOnlyList<string>? Levels = null,
     double? Min = null,
     double? Max = null,

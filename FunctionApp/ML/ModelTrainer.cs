@@ -58,8 +58,9 @@ public static class ModelTrainer
         return builder.ToSchema();
     }
 
-    public static void Save(ITransformer model, ModelSchema schema, Stream destination) =>
-        new MLContext().Model.Save(model, InputSchema(schema.Features), destination);
+    /// <summary>Saves a model with its features as the declared input schema, so <c>Model.Load</c> tells a user what to feed it.</summary>
+    public static void Save(ITransformer model, Dataset train, Stream destination) =>
+        new MLContext().Model.Save(model, InputSchema(train.Features.Select(f => new FeatureSchema(f.Name, f.Kind))), destination);
 
     public static ITransformer Load(Stream source) => new MLContext().Model.Load(source, out _);
 

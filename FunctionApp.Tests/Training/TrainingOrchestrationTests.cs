@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
+using ServerlessML.Serving;
+using ServerlessML.Storage;
+using ServerlessML.Tests.Infrastructure;
+using ServerlessML.Training;
+
+namespace ServerlessML.Tests.Training;
+
+/// <summary>The whole workflow: real orchestrator and activities on the in-process backend, real blobs on Azurite.</summary>
+public sealed class TrainingOrchestrationTests
+{
+    private WorkflowHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _host = await WorkflowHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task Train_ThenPredict_PredictsCloseToTheTruth()
+    {
+        var model = Unique("spine");
+
+        var run = await _host.TrainAsync(model, SyntheticData.Csv(2000, withCity: true));
+        var result = run.ReadOutputAs<TrainingResult>()!;
+        var prediction = await _host.Get<PredictionService>().PredictAsync(Instances(model, """[{"x1": 1.5, "x2": -0.5, "city": "Oslo"}]"""), CancellationToken.None);
+
+        Assert.That(run.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Completed), run.FailureDetails?.ErrorMessage);
+        Assert.That(result.Version, Is.EqualTo(1));
+        Assert.That(result.Metrics.RSquared, Is.GreaterThan(0.99));
+        Assert.That(result.Score, Is.EqualTo(result.Metrics.RSquared));
+        Assert.That(result.Metrics.Rmse, Is.LessThan(result.Metrics.BaselineRmse!.Value));
+        Assert.That(result.Rows, Is.EqualTo(new RowCounts(1600, 400)));
+        Assert.That(result.Published.Aliases, Is.EquivalentTo(new[] { ModelStore.Latest, ModelStore.Production }));
+        Assert.That(prediction.Version, Is.EqualTo(1));
+        Assert.That(prediction.Predictions[0], Is.EqualTo(SyntheticData.Truth(1.5, -0.5, "Oslo")).Within(0.1));
+    }
+
+    [Test]
+    public async Task Train_StatusOutput_UsesTheDocumentedCamelCaseShape()
+    {
+        var run = await _host.TrainAsync(Unique("shape"), SyntheticData.Csv(200));
+
+        using var output = JsonDocument.Parse(run.SerializedOutput!);
+        var root = output.RootElement;
+
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "model", "version", "metrics", "score", "rows", "published" }));
+        Assert.That(root.GetProperty("metrics").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "rSquared", "rmse", "mae", "baselineRmse" }));
+        Assert.That(run.ReadCustomStatusAs<TrainingStatus>(), Is.EqualTo(TrainingStatus.Completed));
+    }
+
+    [Test]
+    public async Task Train_PublishesManifestWithLineage()
+    {
+        var model = Unique("manifest");
+        var csv = SyntheticData.Csv(500, withCity: true, missingRate: 0.05);
+
+        var run = await _host.TrainAsync(model, csv);
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(manifest, Is.Not.Null);
+        Assert.That(manifest!.RunId, Is.EqualTo(run.InstanceId));
+        Assert.That(manifest.Dataset.Sha256, Is.EqualTo(DatasetStore.Sha256(SyntheticData.Bytes(csv))));
+        Assert.That(manifest.Schema.Label, Is.EqualTo("y"));
+        Assert.That(manifest.Schema.Features.Select(f => f.Name), Is.EqualTo(new[] { "x1", "x2", "city" }));
+        Assert.That(manifest.Schema.Features[0].Missing, Is.GreaterThan(0));
+        Assert.That(manifest.Schema.Features[2].Levels, Is.EquivalentTo(SyntheticData.Cities));
+        Assert.That(manifest.Training, Is.EqualTo(new TrainingSettings("Sdca", new ServerlessML.ML.TrainerOptions(), 0.2, 42)));
+        Assert.That(manifest.MLNetVersion, Does.StartWith("5."));
+    }
+
+    [Test]
+    public async Task Train_RemovesItsWorkingFiles()
+    {
+        var run = await _host.TrainAsync(Unique("cleanup"), SyntheticData.Csv(100));
+
+        var training = _host.Get<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Training);
+        var leftovers = new List<string>();
+        await foreach (var blob in training.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{run.InstanceId}/", CancellationToken.None))
+        {
+            leftovers.Add(blob.Name);
+        }
+
+        Assert.That(leftovers, Is.Empty);
+    }
+
+    [Test]
+    public async Task Train_BadDataset_FailsWithItsReasonAndPublishesNothing()
+    {
+        var model = Unique("bad");
+        var good = await _host.TrainAsync(model, SyntheticData.Csv(200));
+
+        // The edge checks data before it is staged; this stands in for data that only fails once inside the run.
+        var bad = await _host.TrainAsync(model, "x1,y\n1,2\n2,3\n3,abc\n4,5\n5,6\n6,7\n");
+        var prediction = await _host.Get<PredictionService>().PredictAsync(Instances(model, """[{"x1": 1, "x2": 1}]"""), CancellationToken.None);
+
+        Assert.That(good.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Completed));
+        Assert.That(bad.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Failed));
+        Assert.That(bad.FailureDetails!.ErrorMessage, Does.Contain("Preparing the dataset failed").And.Contain("Line 4").And.Contain("'abc'"));
+        Assert.That(bad.ReadCustomStatusAs<TrainingStatus>(), Is.EqualTo(TrainingStatus.Failed));
+        Assert.That(await _host.Get<ModelStore>().GetAliasAsync(model, ModelStore.Latest, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await _host.Get<ModelStore>().GetManifestAsync(model, 2, CancellationToken.None), Is.Null);
+        Assert.That(prediction.Version, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Train_TwiceOnSameModel_PublishesNextVersionAndMovesAliases()
+    {
+        var model = Unique("versions");
+
+        await _host.TrainAsync(model, SyntheticData.Csv(200, seed: 1));
+        var second = (await _host.TrainAsync(model, SyntheticData.Csv(200, seed: 2))).ReadOutputAs<TrainingResult>()!;
+
+        Assert.That(second.Version, Is.EqualTo(2));
+        Assert.That(await _host.Get<ModelStore>().GetAliasAsync(model, ModelStore.Production, CancellationToken.None), Is.EqualTo(2));
+    }
+
+    internal static PredictionRequest Instances(string model, string json) =>
+        new(model, null, JsonDocument.Parse(json).RootElement, null);
+
+    internal static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 13)];
+}

@@ -1,0 +1,74 @@
+namespace ServerlessML.Data;
+
+/// <summary>The seeded, reproducible train/test split of a dataset.</summary>
+public static class DatasetSplit
+{
+    public const int MinimumTrainRows = 2;
+
+    // R² needs at least two test labels to be defined.
+    public const int MinimumTestRows = 2;
+
+    /// <summary>How many rows go to testing, or an error a user can act on when the dataset is too small.</summary>
+    public static int TestRows(int rows, double testFraction)
+    {
+        if (rows - TestRowsOf(rows, testFraction) >= MinimumTrainRows)
+        {
+            return TestRowsOf(rows, testFraction);
+        }
+
+        var needed = MinimumTrainRows + MinimumTestRows;
+        while (needed - TestRowsOf(needed, testFraction) < MinimumTrainRows)
+        {
+            needed++;
+        }
+
+        throw new InvalidDatasetException(
+            $"The dataset has {rows} row{(rows == 1 ? "" : "s")}; a train/test split with testFraction {testFraction} needs at least {needed} " +
+            $"(at least {MinimumTrainRows} to train on and {MinimumTestRows} to test with).");
+    }
+
+    private static int TestRowsOf(int rows, double testFraction) =>
+        Math.Max(MinimumTestRows, (int)Math.Round(rows * testFraction, MidpointRounding.AwayFromZero));
+
+    public static (Dataset Train, Dataset Test) Split(Dataset dataset, double testFraction, int seed)
+    {
+        var rows = dataset.RowCount;
+        var testRows = TestRows(rows, testFraction);
+        var order = Shuffle(rows, seed);
+
+        // Rows keep their original order within each side, so a split reads like the input.
+        var test = order.AsSpan(0, testRows);
+        var train = order.AsSpan(testRows);
+        test.Sort();
+        train.Sort();
+        return (new Dataset(dataset.Table.Take(train), dataset.Label), new Dataset(dataset.Table.Take(test), dataset.Label));
+    }
+
+    // Fisher–Yates with SplitMix64: a generator defined here rather than System.Random, so the split a seed
+    // gives can never change with the runtime.
+    private static int[] Shuffle(int count, int seed)
+    {
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        var state = (ulong)(uint)seed;
+        for (var i = count - 1; i > 0; i--)
+        {
+            var j = (int)(Next(ref state) % (ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
+        return order;
+    }
+
+    private static ulong Next(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

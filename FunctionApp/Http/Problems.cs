@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using ServerlessML.Data;
+using ServerlessML.Serving;
+
+namespace ServerlessML.Http;
+
+/// <summary>RFC 9457 problem responses (<c>application/problem+json</c>) whose detail says what to fix.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ObjectResult Create(int status, string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return new ObjectResult(problem) { StatusCode = status, ContentTypes = { ContentType } };
+    }
+
+    /// <summary>The problem response for an exception that describes a caller's mistake; false for anything else,
+    /// which should surface as a 500.</summary>
+    public static bool TryCreate(Exception exception, out IActionResult result)
+    {
+        result = exception switch
+        {
+            ProblemException problem => Create(problem.Status, problem.Title, problem.Message),
+            InvalidDatasetException dataset => Create(StatusCodes.Status400BadRequest, "The dataset cannot be trained on", dataset.Message),
+            InvalidRequestException request => Create(StatusCodes.Status400BadRequest, "The request is not valid", request.Message),
+            ModelNotFoundException missing => Create(StatusCodes.Status404NotFound, "No such model", missing.Message),
+            _ => null!,
+        };
+        return result is not null;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using ServerlessML.Data;
+using ServerlessML.ML;
+using ServerlessML.Storage;
+using ServerlessML.Training;
+
+namespace ServerlessML.Http;
+
+/// <summary>
+/// Reads and checks a <c>POST /api/train</c> request: a CSV body with options in the query string, or JSON with the
+/// options beside <c>data</c> (records or numeric rows), or a bare JSON array of rows. Everything is checked here,
+/// before anything is stored, so bad input never starts a training run.
+/// </summary>
+public sealed class TrainRequestReader(IOptions<TrainingOptions> options)
+{
+    public const double DefaultTestFraction = 0.2;
+    public const int DefaultSeed = 42;
+
+    private static readonly string[] s_bodyOptions = ["model", "label", "testFraction", "seed", "trainer", "data", "wait"];
+    private static readonly string[] s_trainerOptions = ["l2", "l1", "maxIterations"];
+
+    public async Task<TrainSubmission> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var mediaType = RequestBody.MediaType(request);
+        var isCsv = mediaType is "text/csv" or "application/csv";
+        if (!isCsv && !RequestBody.IsJson(mediaType))
+        {
+            throw RequestBody.UnsupportedMediaType(mediaType, "text/csv (with a header row) or application/json");
+        }
+
+        var body = await RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        if (isCsv)
+        {
+            var settings = new Settings(request.Query, body: null);
+            var dataset = CsvTableReader.Read(body, ReadOptions(settings));
+            return Submission(settings, dataset, body);
+        }
+
+        using var json = ParseJson(body);
+        var root = json.RootElement;
+        var jsonSettings = new Settings(request.Query, root.ValueKind == JsonValueKind.Object ? root : null);
+        var data = root.ValueKind == JsonValueKind.Object
+            ? root.TryGetProperty("data", out var d) ? d : throw new InvalidRequestException("The JSON body has no 'data'. Send {\"data\": [...]} with records or numeric rows.")
+            : root;
+        var jsonDataset = JsonDatasetReader.Read(data, ReadOptions(jsonSettings));
+        using var csv = new MemoryStream();
+        await CsvTableWriter.WriteAsync(jsonDataset.Table, csv, cancellationToken);
+        return Submission(jsonSettings, jsonDataset, csv.ToArray());
+    }
+
+    private DatasetReadOptions ReadOptions(Settings settings) => new()
+    {
+        Label = settings.String("label"),
+        MaxCategoricalLevels = options.Value.MaxCategoricalLevels,
+    };
+
+    private TrainSubmission Submission(Settings settings, Dataset dataset, ReadOnlyMemory<byte> csv)
+    {
+        var model = settings.String("model") ?? ModelName.Default;
+        if (!ModelName.IsValid(model))
+        {
+            throw new InvalidRequestException($"'{model}' is not a valid model name: use {ModelName.Rule}.");
+        }
+
+        var testFraction = settings.Double("testFraction") ?? DefaultTestFraction;
+        if (!(testFraction is > 0 and < 1))
+        {
+            throw new InvalidRequestException($"testFraction must be between 0 and 1 (exclusive), e.g. 0.2; got {testFraction}.");
+        }
+
+        DatasetSplit.TestRows(dataset.RowCount, testFraction);
+        var iterations = settings.Int("maxIterations");
+        if (iterations is < 1)
+        {
+            throw new InvalidRequestException($"maxIterations must be at least 1; got {iterations}.");
+        }
+
+        var trainer = new TrainerOptions(settings.NonNegative("l2"), settings.NonNegative("l1"), iterations);
+        var wait = Math.Clamp(settings.Int("wait") ?? 0, 0, options.Value.MaxWaitSeconds);
+        return new TrainSubmission(model, testFraction, settings.Int("seed") ?? DefaultSeed, trainer, TimeSpan.FromSeconds(wait), dataset, csv);
+    }
+
+    private static JsonDocument ParseJson(byte[] body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidRequestException($"The body is not valid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>Options from the query string or the JSON body; naming one in both places is refused as ambiguous.</summary>
+    private sealed class Settings
+    {
+        private readonly IQueryCollection _query;
+        private readonly JsonElement? _body;
+        private readonly JsonElement? _trainer;
+
+        public Settings(IQueryCollection query, JsonElement? body)
+        {
+            _query = query;
+            _body = body;
+            if (body is not { } b)
+            {
+                return;
+            }
+
+            CheckNames(b, s_bodyOptions, "The JSON body");
+            if (b.TryGetProperty("trainer", out var trainer))
+            {
+                if (trainer.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidRequestException("'trainer' must be an object such as {\"l2\": 0.1, \"maxIterations\": 100}.");
+                }
+
+                CheckNames(trainer, s_trainerOptions, "'trainer'");
+                _trainer = trainer;
+            }
+        }
+
+        public string? String(string name)
+        {
+            var (body, query) = Raw(name);
+            return body is not { } json ? query
+                : json.ValueKind == JsonValueKind.String ? json.GetString()
+                : throw Wrong(name, "a string", json);
+        }
+
+        public double? Double(string name)
+        {
+            var (body, query) = Raw(name);
+            return body is { } json
+                ? json.ValueKind == JsonValueKind.Number ? json.GetDouble() : throw Wrong(name, "a number", json)
+                : query is null ? null
+                : double.TryParse(query, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
+                : throw Wrong(name, "a number", query);
+        }
+
+        public int? Int(string name)
+        {
+            var (body, query) = Raw(name);
+            return body is { } json
+                ? json.ValueKind == JsonValueKind.Number && json.TryGetInt32(out var number) ? number : throw Wrong(name, "a whole number", json)
+                : query is null ? null
+                : int.TryParse(query, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
+                : throw Wrong(name, "a whole number", query);
+        }
+
+        public float? NonNegative(string name)
+        {
+            var value = Double(name);
+            return value is null ? null
+                : value is >= 0 and <= float.MaxValue ? (float)value
+                : throw new InvalidRequestException($"{name} must be zero or a positive number; got {value}.");
+        }
+
+        // The option's value from the body (null JSON counts as not given) or from the query string.
+        private (JsonElement? Body, string? Query) Raw(string name)
+        {
+            var query = _query.TryGetValue(name, out var values) ? values.ToString() : null;
+            JsonElement? body = Find(name, out var element) && element.ValueKind != JsonValueKind.Null ? element : null;
+            if (query is not null && body is not null)
+            {
+                throw new InvalidRequestException($"'{name}' is given both in the query string and in the body; give it once.");
+            }
+
+            return (body, query);
+        }
+
+        private static InvalidRequestException Wrong(string name, string expected, JsonElement value) =>
+            new($"'{name}' must be {expected}; got {value.GetRawText()}.");
+
+        private static InvalidRequestException Wrong(string name, string expected, string value) =>
+            new($"Query parameter '{name}' must be {expected}; got '{value}'.");
+
+        private bool Find(string name, out JsonElement element)
+        {
+            element = default;
+            var container = s_trainerOptions.Contains(name) ? _trainer : _body;
+            return container is { } c && c.TryGetProperty(name, out element);
+        }
+
+        private static void CheckNames(JsonElement element, string[] known, string where)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!known.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    throw new InvalidRequestException($"{where} has '{property.Name}', which is not an option. The options are: {string.Join(", ", known)}.");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerlessML.Data;
+using ServerlessML.ML;
+using ServerlessML.Storage;
+
+namespace ServerlessML.Training;
+
+/// <summary>Activity: parses the staged dataset, checks it, splits it reproducibly and writes both splits.</summary>
+public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs, IOptions<TrainingOptions> options, ILogger<PrepareDataset> logger)
+{
+    [Function(nameof(PrepareDataset))]
+    public async Task<PreparedDataset> RunAsync([ActivityTrigger] PrepareDatasetInput input, CancellationToken cancellationToken)
+    {
+        var request = input.Request;
+        var source = BlobPath.Parse(request.DatasetBlob);
+        var readOptions = new DatasetReadOptions
+        {
+            Label = request.Label,
+            Kinds = request.Kinds,
+            MaxCategoricalLevels = options.Value.MaxCategoricalLevels,
+        };
+        var dataset = await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
+        var (train, test) = DatasetSplit.Split(dataset, request.TestFraction, request.Seed);
+
+        var trainBlob = TrainingRunStore.TrainSplit(input.RunId);
+        var testBlob = TrainingRunStore.TestSplit(input.RunId);
+        await runs.WriteTableAsync(trainBlob, train, cancellationToken);
+        await runs.WriteTableAsync(testBlob, test, cancellationToken);
+        var sha256 = await datasets.Sha256Async(source, cancellationToken);
+
+        logger.LogInformation("Prepared {Rows} rows of {Dataset}: {Train} to train, {Test} to test", dataset.RowCount, source, train.RowCount, test.RowCount);
+        return new PreparedDataset(
+            trainBlob.ToString(),
+            testBlob.ToString(),
+            ModelSchema.Describe(train),
+            new RowCounts(train.RowCount, test.RowCount),
+            train.LabelColumn.Values.Average(v => (double)v),
+            sha256);
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ServerlessML.Training;
+
+/// <summary>Limits on what a training request may send (configuration section <c>Training</c>).</summary>
+public sealed class TrainingOptions
+{
+    public const string Section = "Training";
+
+    /// <summary>The largest request body accepted; the Functions host itself stops at 100 MB.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxRequestBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>The most a caller may ask <c>?wait=</c> to hold the request open for a result.</summary>
+    [Range(0, 230)]
+    public int MaxWaitSeconds { get; set; } = 60;
+
+    /// <summary>More distinct values than this in a text column is refused as an identifier, not a category.</summary>
+    [Range(2, 100_000)]
+    public int MaxCategoricalLevels { get; set; } = 1000;
+}

@@ -1,0 +1,80 @@
+using Azure;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using ServerlessML.ML;
+
+namespace ServerlessML.Training;
+
+/// <summary>The training workflow: prepare → train → evaluate → publish, with the phase in the custom status.</summary>
+public static class TrainingOrchestration
+{
+    // Storage faults are worth retrying; a dataset that cannot be trained on fails the same way every time.
+    private static readonly TaskOptions s_transientRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 4,
+        firstRetryInterval: TimeSpan.FromSeconds(2),
+        backoffCoefficient: 2)
+    {
+        HandleFailure = failure => failure.IsCausedBy<RequestFailedException>() || failure.IsCausedBy<IOException>() || failure.IsCausedBy<TimeoutException>(),
+    });
+
+    [Function(nameof(TrainingOrchestration))]
+    public static async Task<TrainingResult> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        var request = context.GetInput<TrainingRequest>() ?? throw new TrainingFailedException("The orchestration was started without a training request.");
+        var logger = context.CreateReplaySafeLogger(nameof(TrainingOrchestration));
+        var runId = context.InstanceId;
+        try
+        {
+            context.SetCustomStatus(TrainingStatus.Preparing);
+            var prepared = await CallAsync<PreparedDataset>(context, nameof(PrepareDataset), new PrepareDatasetInput(runId, request), "Preparing the dataset");
+
+            context.SetCustomStatus(TrainingStatus.Training);
+            var candidate = await CallAsync<string>(context, nameof(TrainModel), new TrainModelInput(runId, prepared.TrainBlob, request.Trainer, request.Seed), "Training");
+
+            context.SetCustomStatus(TrainingStatus.Evaluating);
+            var metrics = await CallAsync<RegressionMetrics>(context, nameof(EvaluateModel), new EvaluateModelInput(candidate, prepared.TestBlob, prepared.TrainingMean), "Evaluating");
+
+            context.SetCustomStatus(TrainingStatus.Publishing);
+            var published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics), "Publishing");
+
+            context.SetCustomStatus(TrainingStatus.Completed);
+            logger.LogInformation("Run {RunId} published {Model} v{Version} with R² {RSquared}", runId, request.Model, published.Version, metrics.RSquared);
+            return new TrainingResult(request.Model, published.Version, metrics, metrics.RSquared, prepared.Rows, published);
+        }
+        catch (TrainingFailedException)
+        {
+            context.SetCustomStatus(TrainingStatus.Failed);
+            throw;
+        }
+        finally
+        {
+            await CleanupAsync(context, runId, logger);
+        }
+    }
+
+    // Leftover working files cost a little storage; failing a run whose model is already published would cost trust.
+    private static async Task CleanupAsync(TaskOrchestrationContext context, string runId, ILogger logger)
+    {
+        try
+        {
+            await context.CallActivityAsync<bool>(nameof(CleanupTrainingRun), runId, s_transientRetry);
+        }
+        catch (TaskFailedException e)
+        {
+            logger.LogWarning("Could not delete the working files of run {RunId}: {Reason}", runId, e.FailureDetails.ErrorMessage);
+        }
+    }
+
+    private static async Task<T> CallAsync<T>(TaskOrchestrationContext context, string activity, object input, string phase)
+    {
+        try
+        {
+            return await context.CallActivityAsync<T>(activity, input, s_transientRetry);
+        }
+        catch (TaskFailedException e)
+        {
+            throw new TrainingFailedException($"{phase} failed: {e.FailureDetails.ErrorMessage}", e);
+        }
+    }
+}
