@@ -22,7 +22,7 @@ public sealed class TrainingOrchestrationTests
     [Test]
     public async Task Train_ThenPredict_PredictsCloseToTheTruth()
     {
-        var model = Unique("spine");
+        var model = ModelNames.Unique("spine");
 
         var run = await _host.TrainAsync(model, SyntheticData.Csv(2000, withCity: true));
         var result = run.ReadOutputAs<TrainingResult>()!;
@@ -42,7 +42,7 @@ public sealed class TrainingOrchestrationTests
     [Test]
     public async Task Train_StatusOutput_UsesTheDocumentedCamelCaseShape()
     {
-        var run = await _host.TrainAsync(Unique("shape"), SyntheticData.Csv(200));
+        var run = await _host.TrainAsync(ModelNames.Unique("shape"), SyntheticData.Csv(200));
 
         using var output = JsonDocument.Parse(run.SerializedOutput!);
         var root = output.RootElement;
@@ -55,7 +55,7 @@ public sealed class TrainingOrchestrationTests
     [Test]
     public async Task Train_PublishesManifestWithLineage()
     {
-        var model = Unique("manifest");
+        var model = ModelNames.Unique("manifest");
         var csv = SyntheticData.Csv(500, withCity: true, missingRate: 0.05);
 
         var run = await _host.TrainAsync(model, csv);
@@ -75,7 +75,7 @@ public sealed class TrainingOrchestrationTests
     [Test]
     public async Task Train_RemovesItsWorkingFiles()
     {
-        var run = await _host.TrainAsync(Unique("cleanup"), SyntheticData.Csv(100));
+        var run = await _host.TrainAsync(ModelNames.Unique("cleanup"), SyntheticData.Csv(100));
 
         var training = _host.Get<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Training);
         var leftovers = new List<string>();
@@ -90,7 +90,7 @@ public sealed class TrainingOrchestrationTests
     [Test]
     public async Task Train_BadDataset_FailsWithItsReasonAndPublishesNothing()
     {
-        var model = Unique("bad");
+        var model = ModelNames.Unique("bad");
         var good = await _host.TrainAsync(model, SyntheticData.Csv(200));
 
         // The edge checks data before it is staged; this stands in for data that only fails once inside the run.
@@ -109,7 +109,7 @@ public sealed class TrainingOrchestrationTests
     [Test]
     public async Task Train_TwiceOnSameModel_PublishesNextVersionAndMovesAliases()
     {
-        var model = Unique("versions");
+        var model = ModelNames.Unique("versions");
 
         await _host.TrainAsync(model, SyntheticData.Csv(200, seed: 1));
         var second = (await _host.TrainAsync(model, SyntheticData.Csv(200, seed: 2))).ReadOutputAs<TrainingResult>()!;
@@ -120,6 +120,4 @@ public sealed class TrainingOrchestrationTests
 
     internal static PredictionRequest Instances(string model, string json) =>
         new(model, null, JsonDocument.Parse(json).RootElement, null);
-
-    internal static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 13)];
 }

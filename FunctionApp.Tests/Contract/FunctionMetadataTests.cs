@@ -1,0 +1,88 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using ServerlessML.Http;
+using ServerlessML.Training;
+
+namespace ServerlessML.Tests.Contract;
+
+/// <summary>
+/// The contract the Functions host reads: the <c>functions.metadata</c> the SDK generates at build time
+/// (copied from FunctionApp's output next to the tests).
+/// </summary>
+public sealed class FunctionMetadataTests
+{
+    private static readonly Lazy<JsonElement[]> s_functions = new(() =>
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+        return JsonDocument.Parse(File.ReadAllText(path)).RootElement.EnumerateArray().ToArray();
+    });
+
+    [TestCase("Train", "train", "post", "function")]
+    [TestCase("Predict", "predict", "post", "function")]
+    public void HttpFunction_HasRouteMethodAndAuthLevel(string name, string route, string method, string authLevel)
+    {
+        var trigger = Trigger(name);
+
+        Assert.That(trigger.GetProperty("type").GetString(), Is.EqualTo("httpTrigger"));
+        Assert.That(trigger.GetProperty("route").GetString(), Is.EqualTo(route));
+        Assert.That(trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()), Is.EqualTo(new[] { method }));
+        Assert.That(trigger.GetProperty("authLevel").GetString(), Is.EqualTo(authLevel).IgnoreCase);
+    }
+
+    [Test]
+    public void Train_HasADurableClientBinding()
+    {
+        var bindings = Function("Train").GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString());
+
+        Assert.That(bindings, Does.Contain("durableClient"));
+    }
+
+    [Test]
+    public void Orchestrator_IsRegisteredUnderTheNameTheTrainFunctionStarts()
+    {
+        Assert.That(Trigger(nameof(TrainingOrchestration)).GetProperty("type").GetString(), Is.EqualTo("orchestrationTrigger"));
+    }
+
+    [TestCase(nameof(PrepareDataset))]
+    [TestCase(nameof(TrainModel))]
+    [TestCase(nameof(EvaluateModel))]
+    [TestCase(nameof(PublishModel))]
+    [TestCase(nameof(CleanupTrainingRun))]
+    public void Activity_IsRegisteredUnderTheNameTheOrchestratorCalls(string name)
+    {
+        Assert.That(Trigger(name).GetProperty("type").GetString(), Is.EqualTo("activityTrigger"));
+    }
+
+    [Test]
+    public void EveryFunction_EntryPointIsAMethodWithThatFunctionName()
+    {
+        var assembly = typeof(TrainFunction).Assembly;
+
+        foreach (var function in s_functions.Value)
+        {
+            var entryPoint = function.GetProperty("entryPoint").GetString()!;
+            var cut = entryPoint.LastIndexOf('.');
+            var method = assembly.GetType(entryPoint[..cut])?.GetMethod(entryPoint[(cut + 1)..]);
+
+            Assert.That(method?.GetCustomAttribute<FunctionAttribute>()?.Name, Is.EqualTo(function.GetProperty("name").GetString()), entryPoint);
+        }
+    }
+
+    [Test]
+    public void Metadata_ListsExactlyTheFunctionsInTheCode()
+    {
+        var inCode = typeof(TrainFunction).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name)
+            .OfType<string>();
+
+        Assert.That(s_functions.Value.Select(f => f.GetProperty("name").GetString()), Is.EquivalentTo(inCode));
+    }
+
+    private static JsonElement Function(string name) =>
+        s_functions.Value.Single(f => f.GetProperty("name").GetString() == name);
+
+    private static JsonElement Trigger(string name) =>
+        Function(name).GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessML.Http;
+using ServerlessML.Tests.Infrastructure;
+
+namespace ServerlessML.Tests.Http;
+
+public sealed class PredictFunctionTests
+{
+    private WorkflowHost _host = null!;
+    private string _model = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _host = await WorkflowHost.StartAsync();
+        _model = ModelNames.Unique("predict");
+        await _host.TrainAsync(_model, SyntheticData.Csv(2000, withCity: true));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task Predict_Instances_ReturnsPredictionsFromProduction()
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}, {"city": "Bergen", "x2": 0, "x1": -3}]}""");
+
+        var predictions = response.Json.GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.GetProperty("model").GetString(), Is.EqualTo(_model));
+        Assert.That(response.Json.GetProperty("version").GetInt32(), Is.EqualTo(1));
+        Assert.That(predictions[0], Is.EqualTo(SyntheticData.Truth(1, 2, "Oslo")).Within(0.1));
+        Assert.That(predictions[1], Is.EqualTo(SyntheticData.Truth(-3, 0, "Bergen")).Within(0.1));
+    }
+
+    [Test]
+    public async Task Predict_Rows_MatchesInstances()
+    {
+        var rows = await PredictAsync($$"""{"model": "{{_model}}", "version": 1, "rows": [[1, 2, "Oslo"]]}""");
+        var instances = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}]}""");
+
+        Assert.That(rows.Status, Is.EqualTo(200), rows.Body);
+        Assert.That(rows.Json.GetProperty("predictions")[0].GetDouble(), Is.EqualTo(instances.Json.GetProperty("predictions")[0].GetDouble()));
+    }
+
+    [Test]
+    public async Task Predict_NullFeatureAndUnseenCategory_AreAccepted()
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": null, "x2": 1, "city": "Reykjavík"}, {"x1": 1, "x2": 1, "city": null}]}""");
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()), Has.All.Matches<double>(double.IsFinite));
+    }
+
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}]}""", 404, "has no version 9")]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "city": "Oslo"}]}""", 400, "instances[0] has no 'x2'")]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo", "x9": 4}]}""", 400, "instances[0] has 'x9', which is not a feature")]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo", "y": 4}]}""", 400, "'y', the label")]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": "one", "x2": 2, "city": "Oslo"}]}""", 400, "instances[0].x1 must be a number or null, not the string \"one\"")]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": true}]}""", 400, "instances[0].city must be a string or null")]
+    [TestCase("""{"model": "MODEL", "rows": [[1, 2]]}""", 400, "rows[0] must be an array of 3 values")]
+    [TestCase("""{"model": "MODEL"}""", 400, "Send either 'instances'")]
+    [TestCase("""{"model": "MODEL", "instances": []}""", 400, "Send between 1 and")]
+    [TestCase("""{"model": "MODEL", "instances": [{}], "extra": 1}""", 400, "'extra', which is not understood")]
+    [TestCase("""{"model": "MODEL", "version": 0, "instances": [{}]}""", 400, "'version' must be a positive whole number")]
+    [TestCase("""{"model": "MODEL", "instances": [""", 400, "The body is not valid JSON")]
+    public async Task Predict_BadRequest_AnswersProblemNamingWhatToFix(string body, int status, string detail)
+    {
+        var json = body.Replace("MODEL", _model, StringComparison.Ordinal);
+        if (status == 404)
+        {
+            json = json.Replace("\"instances\"", "\"version\": 9, \"instances\"", StringComparison.Ordinal);
+        }
+
+        var response = await PredictAsync(json);
+
+        Assert.That(response.Status, Is.EqualTo(status), response.Body);
+        Assert.That(response.ContentType, Does.StartWith("application/problem+json"));
+        Assert.That(response.Json.GetProperty("detail").GetString(), Does.Contain(detail));
+    }
+
+    [Test]
+    public async Task Predict_UnknownModel_Returns404()
+    {
+        var response = await PredictAsync("""{"model": "no-such-model", "instances": [{"x1": 1}]}""");
+
+        Assert.That(response.Status, Is.EqualTo(404));
+        Assert.That(response.Json.GetProperty("detail").GetString(), Does.Contain("Model 'no-such-model' has no production version"));
+    }
+
+    [Test]
+    public async Task Predict_NotJson_Returns415()
+    {
+        var response = await PredictAsync("x1=1", "text/plain");
+
+        Assert.That(response.Status, Is.EqualTo(415));
+    }
+
+    private async Task<HttpExchange> PredictAsync(string body, string contentType = "application/json")
+    {
+        var exchange = new HttpExchange("/api/predict", contentType, body);
+        var function = ActivatorUtilities.CreateInstance<PredictFunction>(_host.Services);
+        return await exchange.ExecuteAsync(await function.RunAsync(exchange.Request, CancellationToken.None));
+    }
+}

@@ -1,0 +1,145 @@
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessML.Http;
+using ServerlessML.Storage;
+using ServerlessML.Tests.Infrastructure;
+using ServerlessML.Training;
+
+namespace ServerlessML.Tests.Http;
+
+public sealed class TrainFunctionTests
+{
+    private WorkflowHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _host = await WorkflowHost.StartAsync(new Dictionary<string, string?> { ["Training:MaxRequestBytes"] = "100000" });
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task Train_Csv_Returns202WithLocationRetryAfterAndManagementLinks()
+    {
+        var model = ModelNames.Unique("http");
+
+        var response = await TrainAsync("text/csv", SyntheticData.Csv(100), $"?model={model}");
+
+        var id = response.Json.GetProperty("id").GetString()!;
+        Assert.That(response.Status, Is.EqualTo(202));
+        Assert.That(response.Headers.Location.ToString(), Is.EqualTo($"http://localhost:7071/runtime/webhooks/durabletask/instances/{id}"));
+        Assert.That(response.Headers.RetryAfter.ToString(), Is.EqualTo("10"));
+        Assert.That(response.Json.GetProperty("statusQueryGetUri").GetString(), Is.EqualTo(response.Headers.Location.ToString()));
+        Assert.That(response.Json.EnumerateObject().Select(p => p.Name), Is.SupersetOf(new[] { "id", "statusQueryGetUri", "sendEventPostUri", "terminatePostUri", "purgeHistoryDeleteUri" }));
+        var finished = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        Assert.That(finished.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Completed), finished.FailureDetails?.ErrorMessage);
+        Assert.That(finished.ReadOutputAs<TrainingResult>()!.Model, Is.EqualTo(model));
+    }
+
+    [Test]
+    public async Task Train_WithWait_Returns200WithTheResult()
+    {
+        var response = await TrainAsync("text/csv", SyntheticData.Csv(200), $"?model={ModelNames.Unique("wait")}&wait=60");
+
+        Assert.That(response.Status, Is.EqualTo(200));
+        Assert.That(response.Json.GetProperty("version").GetInt32(), Is.EqualTo(1));
+        Assert.That(response.Json.GetProperty("score").GetDouble(), Is.GreaterThan(0.99));
+        Assert.That(response.Json.GetProperty("rows").GetProperty("test").GetInt32(), Is.EqualTo(40));
+    }
+
+    [Test]
+    public async Task Train_JsonRecordsWithOptions_TrainsWithThem()
+    {
+        var model = ModelNames.Unique("json");
+        var records = string.Join(",", Enumerable.Range(0, 50).Select(i => $$"""{"size (m²)": {{i}}, "city": "{{SyntheticData.Cities[i % 3]}}", "price": {{2 * i + 1}}}"""));
+        var body = $$"""{"model": "{{model}}", "label": "price", "testFraction": 0.3, "seed": 7, "trainer": {"l2": 0.01, "maxIterations": 50}, "data": [{{records}}]}""";
+
+        var response = await TrainAsync("application/json", body, "?wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(manifest!.Training, Is.EqualTo(new TrainingSettings("Sdca", new ServerlessML.ML.TrainerOptions(0.01f, null, 50), 0.3, 7)));
+        Assert.That(manifest.Schema.Features.Select(f => f.Name), Is.EqualTo(new[] { "size (m²)", "city" }));
+        Assert.That(manifest.Rows, Is.EqualTo(new RowCounts(35, 15)));
+    }
+
+    [Test]
+    public async Task Train_BareArrayOfRows_UsesLastValueAsLabel()
+    {
+        var rows = string.Join(",", Enumerable.Range(0, 30).Select(i => $"[{i}, {i % 5}, {3 * i - 2 * (i % 5) + 5}]"));
+        var model = ModelNames.Unique("rows");
+
+        var response = await TrainAsync("application/json", $"[{rows}]", $"?model={model}&wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(manifest!.Schema.Label, Is.EqualTo("y"));
+        Assert.That(manifest.Schema.Features.Select(f => f.Name), Is.EqualTo(new[] { "x1", "x2" }));
+    }
+
+    [TestCase("text/csv", "", "", 400, "The request body is empty")]
+    [TestCase("text/csv", "1,2,3\n4,5,6\n7,8,9\n", "", 400, "looks like data, not a header")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3\n4,5\n5,6\n", "", 400, "Line 4 has 1 field but the header has 2")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?label=price", 400, "The label column 'price' is not in the dataset")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,four\n4,5\n5,6\n", "", 400, "Line 4: the label 'y' has the value 'four', which is not a number")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n", "", 400, "needs at least 4")]
+    [TestCase("text/csv", "x,y\n1,2\nNaN,3\n3,4\n4,5\n5,6\n", "", 400, "'NaN' is not a finite number")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?model=Bad_Name", 400, "'Bad_Name' is not a valid model name")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?testFraction=1.5", 400, "testFraction must be between 0 and 1")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?seed=abc", 400, "Query parameter 'seed' must be a whole number")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?l2=-1", 400, "l2 must be zero or a positive number")]
+    [TestCase("application/json", "{\"data\": [[1,2],[2,3],[3,4],[4,5],[5,6]], \"lable\": \"y\"}", "", 400, "'lable', which is not an option")]
+    [TestCase("application/json", "{\"data\": [[1,2],[2,3],[3,4],[4,5]", "", 400, "The body is not valid JSON")]
+    [TestCase("application/json", "{\"data\": [{\"x\":1,\"y\":2},{\"x\":true,\"y\":3}]}", "", 400, "data[1].x: 'x' must be a number, a string or null, not the boolean true")]
+    [TestCase("application/json", "{\"model\": \"m\", \"data\": [[1,2],[2,3],[3,4],[4,5],[5,6]]}", "?model=m", 400, "'model' is given both in the query string and in the body")]
+    [TestCase("application/xml", "<x/>", "", 415, "Content-Type 'application/xml' is not supported; send text/csv")]
+    [TestCase(null, "x,y\n1,2\n", "", 415, "The request has no Content-Type")]
+    public async Task Train_BadInput_AnswersProblemAndStagesNothing(string? contentType, string body, string query, int status, string detail)
+    {
+        var model = ModelNames.Unique("bad");
+        var scopedQuery = query.Contains("model=", StringComparison.Ordinal) ? query : $"{(query.Length == 0 ? "?" : query + "&")}model={model}";
+
+        var response = await TrainAsync(contentType, body, scopedQuery);
+
+        Assert.That(response.Status, Is.EqualTo(status));
+        Assert.That(response.ContentType, Does.StartWith("application/problem+json"));
+        Assert.That(response.Json.GetProperty("status").GetInt32(), Is.EqualTo(status));
+        Assert.That(response.Json.GetProperty("detail").GetString(), Does.Contain(detail));
+        Assert.That(await StagedBlobsAsync(model), Is.Empty);
+    }
+
+    [Test]
+    public async Task Train_BodyOverTheLimit_Returns413()
+    {
+        var model = ModelNames.Unique("big");
+
+        var response = await TrainAsync("text/csv", SyntheticData.Csv(5000), $"?model={model}");
+
+        Assert.That(response.Status, Is.EqualTo(413));
+        Assert.That(response.Json.GetProperty("detail").GetString(), Does.Contain("100,000 bytes"));
+        Assert.That(await StagedBlobsAsync(model), Is.Empty);
+    }
+
+    private async Task<HttpExchange> TrainAsync(string? contentType, string body, string query)
+    {
+        var exchange = new HttpExchange("/api/train", contentType, body, query);
+        var function = ActivatorUtilities.CreateInstance<TrainFunction>(_host.Services);
+        var result = await function.RunAsync(exchange.Request, _host.Client, CancellationToken.None);
+        return await exchange.ExecuteAsync(result);
+    }
+
+    private async Task<List<string>> StagedBlobsAsync(string model)
+    {
+        var container = _host.Get<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets);
+        var names = new List<string>();
+        if (await container.ExistsAsync())
+        {
+            await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{model}/", CancellationToken.None))
+            {
+                names.Add(blob.Name);
+            }
+        }
+
+        return names;
+    }
+}
