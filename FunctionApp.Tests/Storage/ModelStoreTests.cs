@@ -64,8 +64,8 @@ public sealed class ModelStoreTests
     {
         var model = ModelNames.Unique("alias");
 
-        await Task.WhenAll(Enumerable.Range(1, 10).Select(v => _store.AdvanceAliasAsync(model, ModelStore.Latest, v, CancellationToken.None)));
-        var afterOlder = await _store.AdvanceAliasAsync(model, ModelStore.Latest, 3, CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(1, 10).Select(v => _store.AdvanceAliasAsync(model, ModelStore.Latest, v, "test", CancellationToken.None)));
+        var afterOlder = await _store.AdvanceAliasAsync(model, ModelStore.Latest, 3, "test", CancellationToken.None);
 
         Assert.That(await _store.GetAliasAsync(model, ModelStore.Latest, CancellationToken.None), Is.EqualTo(10));
         Assert.That(afterOlder, Is.EqualTo(10));

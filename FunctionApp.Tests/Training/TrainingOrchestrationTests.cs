@@ -47,7 +47,9 @@ public sealed class TrainingOrchestrationTests
         using var output = JsonDocument.Parse(run.SerializedOutput!);
         var root = output.RootElement;
 
-        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "model", "version", "metrics", "score", "rows", "published" }));
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "model", "version", "metrics", "score", "rows", "published", "promotion" }));
+        Assert.That(root.GetProperty("promotion").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "policy", "promote", "reason", "challengerRmse", "champion" }));
+        Assert.That(root.GetProperty("promotion").GetProperty("policy").GetString(), Is.EqualTo("auto"));
         Assert.That(root.GetProperty("metrics").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "rSquared", "rmse", "mae", "baselineRmse" }));
         Assert.That(run.ReadCustomStatusAs<TrainingStatus>(), Is.EqualTo(TrainingStatus.Completed));
     }

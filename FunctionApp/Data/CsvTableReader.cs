@@ -1,12 +1,8 @@
-using System.Buffers;
-
 namespace ServerlessML.Data;
 
 /// <summary>Reads an RFC 4180 CSV with a header row into a <see cref="Dataset"/>, inferring each column's kind.</summary>
 public static class CsvTableReader
 {
-    private const int ChunkSize = 1 << 20;
-
     public static Dataset Read(ReadOnlySpan<byte> csv, DatasetReadOptions options)
     {
         csv = SkipByteOrderMark(csv);
@@ -43,57 +39,18 @@ public static class CsvTableReader
 
     private static async Task ParseAsync(Stream stream, CsvTableSink sink, CancellationToken cancellationToken)
     {
-        var parser = new CsvRecordParser();
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var start = 0;
-        var end = 0;
-        var atStart = true;
-        try
+        using var parser = new CsvChunkParser(sink);
+        int read;
+        while ((read = await stream.ReadAsync(parser.GetBuffer(), cancellationToken)) > 0)
         {
-            while (true)
+            parser.Advance(read);
+            if (sink.BackfillDone)
             {
-                if (end == buffer.Length)
-                {
-                    if (start > 0)
-                    {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    else
-                    {
-                        // A single record longer than the buffer.
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, end).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken);
-                end += read;
-                var final = read == 0;
-                if (atStart && (end >= 3 || final))
-                {
-                    start += end - start - SkipByteOrderMark(buffer.AsSpan(start, end - start)).Length;
-                    atStart = false;
-                }
-
-                if (!atStart)
-                {
-                    start += parser.Parse(buffer.AsSpan(start, end - start), final, sink);
-                }
-
-                if (final || sink.BackfillDone)
-                {
-                    return;
-                }
+                return;
             }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        parser.Complete();
     }
 
     private static ReadOnlySpan<byte> SkipByteOrderMark(ReadOnlySpan<byte> data) =>

@@ -57,41 +57,17 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
         return new Dataset(table, _columns.Single(c => c.IsLabel).Name);
     }
 
-    private ColumnBuilder[] Header(CsvFields fields, long line)
-    {
-        var names = new string[fields.Count];
-        var allNumeric = true;
-        for (var i = 0; i < fields.Count; i++)
-        {
-            var raw = fields.IsQuoted(i) ? fields[i] : fields[i].Trim(" \t"u8);
-            names[i] = Encoding.UTF8.GetString(raw);
-            allNumeric &= ColumnBuilder.TryParseNumber(raw, out _);
-        }
-
-        if (allNumeric)
-        {
-            throw new InvalidDatasetException(
-                $"Line {line} ('{string.Join(',', names.Take(5))}{(names.Length > 5 ? ",…" : "")}') looks like data, not a header. " +
-                "Add a header row with the column names as the first line.");
-        }
-
-        return DatasetColumns.Create(names, options);
-    }
+    private ColumnBuilder[] Header(CsvFields fields, long line) => DatasetColumns.Create(CsvValues.Header(fields, line), options);
 
     private void Row(CsvFields fields, long line)
     {
         var columns = _columns!;
-        if (fields.Count != columns.Length)
-        {
-            throw new InvalidDatasetException(
-                $"Line {line} has {fields.Count} field{(fields.Count == 1 ? "" : "s")} but the header has {columns.Length}. " +
-                "Every row needs one value per column (leave a field empty for a missing value; quote a value that contains a comma).");
-        }
+        CsvValues.CheckWidth(fields.Count, columns.Length, line);
 
         for (var i = 0; i < columns.Length; i++)
         {
             var column = columns[i];
-            var value = fields.IsQuoted(i) ? fields[i] : fields[i].Trim(" \t"u8);
+            var value = CsvValues.At(fields, i);
             if (value.IsEmpty)
             {
                 if (column.IsLabel)
@@ -105,14 +81,8 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
 
             if (column.Kind == ColumnKind.Numeric)
             {
-                if (ColumnBuilder.TryParseNumber(value, out var number))
+                if (CsvValues.TryNumber(value, column.Name, line, out var number))
                 {
-                    if (!float.IsFinite(number))
-                    {
-                        throw new InvalidDatasetException(
-                            $"Line {line}, column '{column.Name}': '{ColumnBuilder.Describe(value)}' is not a finite number. Leave the field empty for a missing value.");
-                    }
-
                     column.AddNumber(number);
                     continue;
                 }
@@ -146,8 +116,7 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
         {
             if (row < column.TextMissingBefore)
             {
-                var value = fields.IsQuoted(i) ? fields[i] : fields[i].Trim(" \t"u8);
-                column.SetText(row, Decode(value), line);
+                column.SetText(row, Decode(CsvValues.At(fields, i)), line);
             }
         }
     }

@@ -5,6 +5,31 @@ internal static class DatasetColumns
 {
     public static ColumnBuilder[] Create(IReadOnlyList<string> names, DatasetReadOptions options)
     {
+        var seen = CheckNames(names);
+        var label = options.Label ?? names[^1];
+        if (!seen.ContainsKey(label))
+        {
+            throw new InvalidDatasetException(
+                $"The label column '{label}' is not in the dataset. Its columns are: {string.Join(", ", names.Select(n => $"'{n}'"))}.");
+        }
+
+        if (options.Kinds?.Keys.FirstOrDefault(k => !seen.ContainsKey(k)) is { } unknown)
+        {
+            throw new InvalidDatasetException($"The dataset has no column '{unknown}', which it had when it was submitted.");
+        }
+
+        return names
+            .Select(name => new ColumnBuilder(
+                name,
+                isLabel: name == label,
+                declared: options.Kinds is not null && options.Kinds.TryGetValue(name, out var kind) ? kind : null,
+                options.MaxCategoricalLevels))
+            .ToArray();
+    }
+
+    /// <summary>Refuses fewer than two columns, and empty or repeated names; gives each name's position.</summary>
+    public static Dictionary<string, int> CheckNames(IReadOnlyList<string> names)
+    {
         if (names.Count < 2)
         {
             throw new InvalidDatasetException(
@@ -26,24 +51,6 @@ internal static class DatasetColumns
             }
         }
 
-        var label = options.Label ?? names[^1];
-        if (!seen.ContainsKey(label))
-        {
-            throw new InvalidDatasetException(
-                $"The label column '{label}' is not in the dataset. Its columns are: {string.Join(", ", names.Select(n => $"'{n}'"))}.");
-        }
-
-        if (options.Kinds?.Keys.FirstOrDefault(k => !seen.ContainsKey(k)) is { } unknown)
-        {
-            throw new InvalidDatasetException($"The dataset has no column '{unknown}', which it had when it was submitted.");
-        }
-
-        return names
-            .Select(name => new ColumnBuilder(
-                name,
-                isLabel: name == label,
-                declared: options.Kinds is not null && options.Kinds.TryGetValue(name, out var kind) ? kind : null,
-                options.MaxCategoricalLevels))
-            .ToArray();
+        return seen;
     }
 }

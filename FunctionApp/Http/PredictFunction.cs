@@ -57,10 +57,10 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
 
         var model = root.TryGetProperty("model", out var m) && m.ValueKind != JsonValueKind.Null
             ? m.ValueKind == JsonValueKind.String ? m.GetString()! : throw new InvalidRequestException("'model' must be a string.")
-            : ModelName.Default;
-        if (!ModelName.IsValid(model))
+            : ResourceName.DefaultModel;
+        if (!ResourceName.IsValid(model))
         {
-            throw new InvalidRequestException($"'{model}' is not a valid model name: use {ModelName.Rule}.");
+            throw new InvalidRequestException($"'{model}' is not a valid model name: use {ResourceName.Rule}.");
         }
 
         int? version = root.TryGetProperty("version", out var v) && v.ValueKind != JsonValueKind.Null

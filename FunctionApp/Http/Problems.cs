@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using ServerlessML.Data;
-using ServerlessML.Serving;
 
 namespace ServerlessML.Http;
 
@@ -30,7 +29,9 @@ public static class Problems
             ProblemException problem => Create(problem.Status, problem.Title, problem.Message),
             InvalidDatasetException dataset => Create(StatusCodes.Status400BadRequest, "The dataset cannot be trained on", dataset.Message),
             InvalidRequestException request => Create(StatusCodes.Status400BadRequest, "The request is not valid", request.Message),
-            ModelNotFoundException missing => Create(StatusCodes.Status404NotFound, "No such model", missing.Message),
+            NotFoundException missing => Create(StatusCodes.Status404NotFound, "Not found", missing.Message),
+            ConflictException conflict => Create(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            PreconditionFailedException changed => Create(StatusCodes.Status412PreconditionFailed, "Changed by someone else", changed.Message),
             _ => null!,
         };
         return result is not null;

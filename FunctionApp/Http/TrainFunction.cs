@@ -34,27 +34,35 @@ public sealed class TrainFunction(TrainRequestReader reader, DatasetStore datase
         }
 
         var runId = Guid.NewGuid().ToString("N");
-        var staged = await datasets.StageAsync(submission.Model, runId, submission.Csv, cancellationToken);
+        var (datasetBlob, kinds) = submission.Data switch
+        {
+            InlineData inline => (
+                await datasets.StageAsync(submission.Model, runId, inline.Csv, cancellationToken),
+                inline.Dataset.Table.Columns.ToDictionary(c => c.Name, c => c.Kind)),
+            NamedData named => (DatasetStore.NamedPath(named.Summary.Name), (Dictionary<string, ColumnKind>?)null),
+            _ => throw new InvalidOperationException("Unknown kind of training data."),
+        };
         var training = new TrainingRequest(
             submission.Model,
-            staged.ToString(),
-            submission.Dataset.Label,
-            submission.Dataset.Table.Columns.ToDictionary(c => c.Name, c => c.Kind),
+            datasetBlob.ToString(),
+            submission.Data.Label,
+            kinds,
             submission.TestFraction,
             submission.Seed,
-            submission.Trainer);
+            submission.Trainer,
+            submission.Promote);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), training, new StartOrchestrationOptions(runId), cancellationToken);
         }
-        catch
+        catch when (submission.Data is InlineData)
         {
             // No run will ever read it: don't leave it behind.
-            await datasets.DeleteAsync(staged, CancellationToken.None);
+            await datasets.DeleteAsync(datasetBlob, CancellationToken.None);
             throw;
         }
 
-        logger.LogInformation("Started training run {RunId} of {Model} on {Rows} rows", runId, submission.Model, submission.Dataset.RowCount);
+        logger.LogInformation("Started training run {RunId} of {Model} on {Rows} rows of {Dataset}", runId, submission.Model, submission.Data.Rows, datasetBlob);
         var status = links.Create(client, request, runId);
         if (submission.Wait > TimeSpan.Zero && await WaitAsync(client, runId, submission.Wait, cancellationToken) is { } finished)
         {

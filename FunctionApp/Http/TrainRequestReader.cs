@@ -11,19 +11,26 @@ namespace ServerlessML.Http;
 
 /// <summary>
 /// Reads and checks a <c>POST /api/train</c> request: a CSV body with options in the query string, or JSON with the
-/// options beside <c>data</c> (records or numeric rows), or a bare JSON array of rows. Everything is checked here,
-/// before anything is stored, so bad input never starts a training run.
+/// options beside <c>data</c> (records or numeric rows), or a bare JSON array of rows, or the name of an uploaded
+/// dataset. Everything is checked here, before anything is stored, so bad input never starts a training run.
 /// </summary>
-public sealed class TrainRequestReader(IOptions<TrainingOptions> options)
+public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingOptions> options)
 {
     public const double DefaultTestFraction = 0.2;
     public const int DefaultSeed = 42;
 
-    private static readonly string[] s_bodyOptions = ["model", "label", "testFraction", "seed", "trainer", "data", "wait"];
+    private static readonly string[] s_bodyOptions = ["model", "label", "testFraction", "seed", "trainer", "promote", "wait", "data", "dataset"];
     private static readonly string[] s_trainerOptions = ["l2", "l1", "maxIterations"];
 
     public async Task<TrainSubmission> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // A named dataset needs no body at all: POST /api/train?dataset=houses.
+        if (request.Query.ContainsKey("dataset") && request.ContentLength is null or 0 && request.ContentType is null)
+        {
+            var querySettings = new Settings(request.Query, body: null);
+            return await NamedAsync(querySettings, cancellationToken);
+        }
+
         var mediaType = RequestBody.MediaType(request);
         var isCsv = mediaType is "text/csv" or "application/csv";
         if (!isCsv && !RequestBody.IsJson(mediaType))
@@ -35,20 +42,56 @@ public sealed class TrainRequestReader(IOptions<TrainingOptions> options)
         if (isCsv)
         {
             var settings = new Settings(request.Query, body: null);
-            var dataset = CsvTableReader.Read(body, ReadOptions(settings));
-            return Submission(settings, dataset, body);
+            if (settings.String("dataset") is not null)
+            {
+                throw new InvalidRequestException("Send the data either as the body or as ?dataset={name}, not both.");
+            }
+
+            return Submission(settings, new InlineData(CsvTableReader.Read(body, ReadOptions(settings)), body));
         }
 
         using var json = ParseJson(body);
         var root = json.RootElement;
         var jsonSettings = new Settings(request.Query, root.ValueKind == JsonValueKind.Object ? root : null);
-        var data = root.ValueKind == JsonValueKind.Object
-            ? root.TryGetProperty("data", out var d) ? d : throw new InvalidRequestException("The JSON body has no 'data'. Send {\"data\": [...]} with records or numeric rows.")
-            : root;
-        var jsonDataset = JsonDatasetReader.Read(data, ReadOptions(jsonSettings));
+        var hasData = root.ValueKind != JsonValueKind.Object || root.TryGetProperty("data", out _);
+        if (jsonSettings.String("dataset") is not null)
+        {
+            return hasData
+                ? throw new InvalidRequestException("Send either 'data' or 'dataset', not both.")
+                : await NamedAsync(jsonSettings, cancellationToken);
+        }
+
+        if (!hasData)
+        {
+            throw new InvalidRequestException("The JSON body has neither 'data' nor 'dataset'. Send {\"data\": [...]} with records or numeric rows, or {\"dataset\": \"name\"} for an uploaded dataset.");
+        }
+
+        var data = root.ValueKind == JsonValueKind.Object ? root.GetProperty("data") : root;
+        var dataset = JsonDatasetReader.Read(data, ReadOptions(jsonSettings));
         using var csv = new MemoryStream();
-        await CsvTableWriter.WriteAsync(jsonDataset.Table, csv, cancellationToken);
-        return Submission(jsonSettings, jsonDataset, csv.ToArray());
+        await CsvTableWriter.WriteAsync(dataset.Table, csv, cancellationToken);
+        return Submission(jsonSettings, new InlineData(dataset, csv.ToArray()));
+    }
+
+    private async Task<TrainSubmission> NamedAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var name = ResourceName.Check(settings.String("dataset")!, "dataset");
+        var summary = await datasets.GetAsync(name, cancellationToken)
+            ?? throw new NotFoundException($"Dataset '{name}' does not exist. Upload it first with PUT /api/datasets/{name}.");
+        var label = settings.String("label") ?? summary.Columns[^1].Name;
+        var column = summary.Columns.FirstOrDefault(c => c.Name == label)
+            ?? throw new InvalidDatasetException($"The label column '{label}' is not in dataset '{name}'. Its columns are: {string.Join(", ", summary.Columns.Select(c => $"'{c.Name}'"))}.");
+        if (column.Kind != ColumnKind.Numeric)
+        {
+            throw new InvalidDatasetException($"The label '{label}' of dataset '{name}' holds text; the label must be numeric.");
+        }
+
+        if (column.Missing > 0)
+        {
+            throw new InvalidDatasetException($"The label '{label}' is empty in {column.Missing} row{(column.Missing == 1 ? "" : "s")} of dataset '{name}'; every row needs a label.");
+        }
+
+        return Submission(settings, new NamedData(summary, label));
     }
 
     private DatasetReadOptions ReadOptions(Settings settings) => new()
@@ -57,30 +100,32 @@ public sealed class TrainRequestReader(IOptions<TrainingOptions> options)
         MaxCategoricalLevels = options.Value.MaxCategoricalLevels,
     };
 
-    private TrainSubmission Submission(Settings settings, Dataset dataset, ReadOnlyMemory<byte> csv)
+    private TrainSubmission Submission(Settings settings, TrainingData data)
     {
-        var model = settings.String("model") ?? ModelName.Default;
-        if (!ModelName.IsValid(model))
-        {
-            throw new InvalidRequestException($"'{model}' is not a valid model name: use {ModelName.Rule}.");
-        }
-
+        var model = ResourceName.Check(settings.String("model") ?? ResourceName.DefaultModel, "model");
         var testFraction = settings.Double("testFraction") ?? DefaultTestFraction;
         if (!(testFraction is > 0 and < 1))
         {
             throw new InvalidRequestException($"testFraction must be between 0 and 1 (exclusive), e.g. 0.2; got {testFraction}.");
         }
 
-        DatasetSplit.TestRows(dataset.RowCount, testFraction);
+        DatasetSplit.TestRows(data.Rows, testFraction);
         var iterations = settings.Int("maxIterations");
         if (iterations is < 1)
         {
             throw new InvalidRequestException($"maxIterations must be at least 1; got {iterations}.");
         }
 
+        var promote = settings.String("promote") switch
+        {
+            null or "auto" => PromotionPolicy.Auto,
+            "always" => PromotionPolicy.Always,
+            "never" => PromotionPolicy.Never,
+            var other => throw new InvalidRequestException($"promote must be auto, always or never; got '{other}'."),
+        };
         var trainer = new TrainerOptions(settings.NonNegative("l2"), settings.NonNegative("l1"), iterations);
         var wait = Math.Clamp(settings.Int("wait") ?? 0, 0, options.Value.MaxWaitSeconds);
-        return new TrainSubmission(model, testFraction, settings.Int("seed") ?? DefaultSeed, trainer, TimeSpan.FromSeconds(wait), dataset, csv);
+        return new TrainSubmission(model, testFraction, settings.Int("seed") ?? DefaultSeed, trainer, promote, TimeSpan.FromSeconds(wait), data);
     }
 
     private static JsonDocument ParseJson(byte[] body)

@@ -1,14 +1,25 @@
 using ServerlessML.Data;
 using ServerlessML.ML;
+using ServerlessML.Storage;
+using ServerlessML.Training;
 
 namespace ServerlessML.Http;
 
-/// <summary>A checked training request: options, the parsed dataset, and the CSV bytes to stage for it.</summary>
+/// <summary>A checked training request: its options and the data to train on.</summary>
 public sealed record TrainSubmission(
     string Model,
     double TestFraction,
     int Seed,
     TrainerOptions Trainer,
+    PromotionPolicy Promote,
     TimeSpan Wait,
-    Dataset Dataset,
-    ReadOnlyMemory<byte> Csv);
+    TrainingData Data);
+
+/// <summary>The data of a training request, with the label to predict.</summary>
+public abstract record TrainingData(string Label, int Rows);
+
+/// <summary>Data sent in the request, parsed and checked, with the CSV bytes to stage for the run.</summary>
+public sealed record InlineData(Dataset Dataset, ReadOnlyMemory<byte> Csv) : TrainingData(Dataset.Label, Dataset.RowCount);
+
+/// <summary>A dataset uploaded earlier, by name.</summary>
+public sealed record NamedData(DatasetSummary Summary, string Label) : TrainingData(Label, checked((int)Summary.Rows));

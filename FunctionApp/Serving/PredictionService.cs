@@ -14,7 +14,7 @@ public sealed class PredictionService(ModelCache cache)
     public async Task<PredictionResponse> PredictAsync(PredictionRequest request, CancellationToken cancellationToken)
     {
         var model = await cache.GetAsync(request.Model, request.Version, cancellationToken)
-            ?? throw new ModelNotFoundException(request.Version is { } version
+            ?? throw new NotFoundException(request.Version is { } version
                 ? $"Model '{request.Model}' has no version {version}."
                 : $"Model '{request.Model}' has no production version. Train it first with POST /api/train?model={request.Model}.");
 

@@ -1,24 +1,41 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using Azure;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Logging;
+using ServerlessML.Data;
 
 namespace ServerlessML.Storage;
 
-/// <summary>Staged training data: the claim check a training run carries instead of the data itself.</summary>
-public sealed class DatasetStore(BlobContainers containers)
+/// <summary>
+/// Training data in blob storage: datasets uploaded by name (<c>datasets/{name}.csv</c>, with a summary beside
+/// it), and data staged for one run (<c>datasets/{model}/{runId}.csv</c>), the claim check a run carries instead
+/// of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on.
+/// </summary>
+public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, ILogger<DatasetStore> logger)
 {
     private const string Sha256Metadata = "sha256";
+    private const int BlockBytes = 4 * 1024 * 1024;
 
     public static BlobPath StagedPath(string model, string runId) => new(BlobContainers.Datasets, $"{model}/{runId}.csv");
 
-    /// <summary>Writes a dataset once under its run's name; its SHA-256 goes along as metadata for the manifest.</summary>
+    public static BlobPath NamedPath(string name) => new(BlobContainers.Datasets, $"{name}.csv");
+
+    private static BlobPath SummaryPath(string name) => new(BlobContainers.Datasets, $"{name}.summary.json");
+
+    /// <summary>Writes a run's data once under the run's name; its SHA-256 goes along as metadata for the manifest.</summary>
     public async Task<BlobPath> StageAsync(string model, string runId, ReadOnlyMemory<byte> csv, CancellationToken cancellationToken)
     {
         var path = StagedPath(model, runId);
         var blob = await containers.GetBlobAsync(path, cancellationToken);
         await blob.UploadAsync(
             BinaryData.FromBytes(csv),
-            new Azure.Storage.Blobs.Models.BlobUploadOptions
+            new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" },
@@ -28,10 +45,139 @@ public sealed class DatasetStore(BlobContainers containers)
         return path;
     }
 
+    /// <summary>
+    /// Streams a CSV into a new named dataset, checking and profiling it on the way. The bytes go up as uncommitted
+    /// blocks and are committed only once the whole file has passed, so a bad or interrupted upload leaves nothing
+    /// visible behind (Blob Storage discards uncommitted blocks by itself).
+    /// </summary>
+    public async Task<DatasetSummary> UploadAsync(string name, Stream csv, CancellationToken cancellationToken)
+    {
+        var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
+        var blob = container.GetBlockBlobClient(NamedPath(name).Name);
+        if (await blob.ExistsAsync(cancellationToken))
+        {
+            throw AlreadyExists(name);
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var profiler = new CsvProfiler();
+        var upload = Guid.NewGuid().ToString("N");
+        var blocks = new List<string>();
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockBytes), ArrayPool<byte>.Shared.Rent(BlockBytes)];
+        Task? staging = null;
+        long bytes = 0;
+        try
+        {
+            // Two buffers: one block goes up while the next is read, hashed and checked.
+            for (var current = 0; ; current ^= 1)
+            {
+                var filled = await FillAsync(csv, buffers[current].AsMemory(0, BlockBytes), cancellationToken);
+                if (filled == 0)
+                {
+                    break;
+                }
+
+                bytes += filled;
+                hash.AppendData(buffers[current], 0, filled);
+                profiler.Append(buffers[current].AsSpan(0, filled));
+                if (staging is not null)
+                {
+                    await staging;
+                }
+
+                var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{upload}-{blocks.Count:D8}"));
+                blocks.Add(id);
+                staging = blob.StageBlockAsync(id, new MemoryStream(buffers[current], 0, filled, writable: false), cancellationToken: cancellationToken);
+            }
+
+            if (staging is not null)
+            {
+                await staging;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
+        }
+
+        if (bytes == 0)
+        {
+            throw new InvalidRequestException("The request body is empty; send the CSV as the body.");
+        }
+
+        var profile = profiler.Complete();
+        var summary = new DatasetSummary(name, bytes, profile.Rows, profile.Columns, Convert.ToHexStringLower(hash.GetHashAndReset()), clock.GetUtcNow());
+        try
+        {
+            await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" },
+                Metadata = new Dictionary<string, string> { [Sha256Metadata] = summary.Sha256 },
+            }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            throw AlreadyExists(name);
+        }
+
+        await WriteSummaryAsync(container, summary, cancellationToken);
+        logger.LogInformation("Uploaded dataset {Dataset}: {Bytes} bytes, {Rows} rows", name, bytes, profile.Rows);
+        return summary;
+    }
+
+    /// <summary>A named dataset's summary, or null when there is no such dataset. A CSV put into the container
+    /// some other way (azcopy, the portal) is profiled on first sight.</summary>
+    public async Task<DatasetSummary?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
+        try
+        {
+            var content = (await container.GetBlobClient(SummaryPath(name).Name).DownloadContentAsync(cancellationToken)).Value.Content;
+            return content.ToObjectFromJson<DatasetSummary>(StorageJson.Options);
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        {
+            return await ProfileAsync(container, name, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<DatasetSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
+        var summaries = new List<DatasetSummary>();
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
+        {
+            if (item.IsBlob && item.Blob.Name.EndsWith(".csv", StringComparison.Ordinal)
+                && await GetAsync(item.Blob.Name[..^".csv".Length], cancellationToken) is { } summary)
+            {
+                summaries.Add(summary);
+            }
+        }
+
+        return summaries;
+    }
+
+    /// <summary>Deletes a named dataset; false when there was none. Models trained on it keep its SHA-256.</summary>
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
+        var deleted = await container.DeleteBlobIfExistsAsync(NamedPath(name).Name, cancellationToken: cancellationToken);
+        await container.DeleteBlobIfExistsAsync(SummaryPath(name).Name, cancellationToken: cancellationToken);
+        return deleted.Value;
+    }
+
+    public async Task DeleteAsync(BlobPath path, CancellationToken cancellationToken)
+    {
+        var blob = await containers.GetBlobAsync(path, cancellationToken);
+        await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
     public async Task<Stream> OpenReadAsync(BlobPath path, CancellationToken cancellationToken)
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
-        return await blob.OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20 }, cancellationToken);
+        return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20 }, cancellationToken);
     }
 
     /// <summary>The SHA-256 recorded when the dataset was written, or computed now for a blob put there another way.</summary>
@@ -48,11 +194,55 @@ public sealed class DatasetStore(BlobContainers containers)
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
-    public async Task DeleteAsync(BlobPath path, CancellationToken cancellationToken)
+    public static string Sha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    private static async Task<DatasetSummary?> ProfileAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
     {
-        var blob = await containers.GetBlobAsync(path, cancellationToken);
-        await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        var blob = container.GetBlobClient(NamedPath(name).Name);
+        BlobProperties properties;
+        try
+        {
+            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20 }, cancellationToken);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var profiler = new CsvProfiler();
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            profiler.Append(buffer.AsSpan(0, read));
+        }
+
+        var profile = profiler.Complete();
+        var summary = new DatasetSummary(name, properties.ContentLength, profile.Rows, profile.Columns, Convert.ToHexStringLower(hash.GetHashAndReset()), properties.CreatedOn);
+        await WriteSummaryAsync(container, summary, cancellationToken);
+        return summary;
     }
 
-    public static string Sha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+    private static async Task WriteSummaryAsync(BlobContainerClient container, DatasetSummary summary, CancellationToken cancellationToken) =>
+        await container.GetBlobClient(SummaryPath(summary.Name).Name).UploadAsync(
+            BinaryData.FromObjectAsJson(summary, StorageJson.Options), overwrite: true, cancellationToken);
+
+    private static async Task<int> FillAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length && (read = await source.ReadAsync(buffer[filled..], cancellationToken)) > 0)
+        {
+            filled += read;
+        }
+
+        return filled;
+    }
+
+    private static ConflictException AlreadyExists(string name) => new(
+        $"Dataset '{name}' already exists. Datasets are never overwritten, so every model trained on one keeps pointing at " +
+        "the bytes it was trained on: upload under a new name, or DELETE the old one first.");
 }

@@ -29,13 +29,17 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             MLNetVersion), cancellationToken);
 
         var aliases = new List<string>();
-        foreach (var alias in new[] { ModelStore.Latest, ModelStore.Production })
+        var run = $"training run {input.RunId}";
+
+        // A newer version published concurrently keeps latest; this one is then not behind it.
+        if (await models.AdvanceAliasAsync(request.Model, ModelStore.Latest, version, run, cancellationToken) == version)
         {
-            // A newer version published concurrently keeps the alias; this one is then not behind it.
-            if (await models.AdvanceAliasAsync(request.Model, alias, version, cancellationToken) == version)
-            {
-                aliases.Add(alias);
-            }
+            aliases.Add(ModelStore.Latest);
+        }
+
+        if (input.Promotion.Promote && await PromoteAsync(input, version, $"{run}: {input.Promotion.Reason}", cancellationToken))
+        {
+            aliases.Add(ModelStore.Production);
         }
 
         return new PublishedModel(
@@ -44,4 +48,11 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             ModelStore.ManifestPath(request.Model, version).ToString(),
             aliases);
     }
+
+    // Promotion on evidence holds only while production is still the version the evidence was about: if it
+    // moved during the run, this version was never compared with what is now in production.
+    private async Task<bool> PromoteAsync(PublishModelInput input, int version, string reason, CancellationToken cancellationToken) =>
+        input.Promotion.Policy == PromotionPolicy.Auto
+            ? await models.MoveAliasIfAsync(input.Request.Model, ModelStore.Production, input.Promotion.Champion?.Version, version, reason, cancellationToken)
+            : await models.AdvanceAliasAsync(input.Request.Model, ModelStore.Production, version, reason, cancellationToken) == version;
 }

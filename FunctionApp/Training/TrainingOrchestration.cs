@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using ServerlessML.ML;
+using ServerlessML.Storage;
 
 namespace ServerlessML.Training;
 
@@ -34,13 +35,22 @@ public static class TrainingOrchestration
 
             context.SetCustomStatus(TrainingStatus.Evaluating);
             var metrics = await CallAsync<RegressionMetrics>(context, nameof(EvaluateModel), new EvaluateModelInput(candidate, prepared.TestBlob, prepared.TrainingMean), "Evaluating");
+            var champion = request.Promote == PromotionPolicy.Auto
+                ? await CallAsync<ChampionEvaluation>(context, nameof(EvaluateChampion), new EvaluateChampionInput(request.Model, prepared.TestBlob, prepared.TrainingMean), "Scoring the production model")
+                : new ChampionEvaluation(null, null, null);
+            var promotion = PromotionDecision.Decide(request.Promote, metrics, champion);
 
             context.SetCustomStatus(TrainingStatus.Publishing);
-            var published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics), "Publishing");
+            var published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion), "Publishing");
+
+            if (promotion.Promote && !published.Aliases.Contains(ModelStore.Production))
+            {
+                promotion = promotion with { Promote = false, Reason = $"{promotion.Reason}, but production was moved by someone else during this run: not promoted" };
+            }
 
             context.SetCustomStatus(TrainingStatus.Completed);
             logger.LogInformation("Run {RunId} published {Model} v{Version} with R² {RSquared}", runId, request.Model, published.Version, metrics.RSquared);
-            return new TrainingResult(request.Model, published.Version, metrics, metrics.RSquared, prepared.Rows, published);
+            return new TrainingResult(request.Model, published.Version, metrics, metrics.RSquared, prepared.Rows, published, promotion);
         }
         catch (TrainingFailedException)
         {

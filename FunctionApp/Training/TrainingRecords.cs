@@ -12,7 +12,8 @@ public sealed record TrainingRequest(
     IReadOnlyDictionary<string, ColumnKind>? Kinds,
     double TestFraction,
     int Seed,
-    TrainerOptions Trainer);
+    TrainerOptions Trainer,
+    PromotionPolicy Promote = PromotionPolicy.Auto);
 
 /// <summary>The orchestration's output once the model is published; <see cref="Score"/> is R², as the original Lambda returned.</summary>
 public sealed record TrainingResult(
@@ -21,7 +22,8 @@ public sealed record TrainingResult(
     RegressionMetrics Metrics,
     double? Score,
     RowCounts Rows,
-    PublishedModel Published);
+    PublishedModel Published,
+    PromotionDecision Promotion);
 
 /// <summary>Where a new version went and which aliases now point at it.</summary>
 public sealed record PublishedModel(int Version, string ModelBlob, string ManifestBlob, IReadOnlyList<string> Aliases);
@@ -46,4 +48,6 @@ public sealed record TrainModelInput(string RunId, string TrainBlob, TrainerOpti
 
 public sealed record EvaluateModelInput(string CandidateBlob, string TestBlob, double TrainingMean);
 
-public sealed record PublishModelInput(string RunId, TrainingRequest Request, string CandidateBlob, PreparedDataset Prepared, RegressionMetrics Metrics);
+public sealed record EvaluateChampionInput(string Model, string TestBlob, double TrainingMean);
+
+public sealed record PublishModelInput(string RunId, TrainingRequest Request, string CandidateBlob, PreparedDataset Prepared, RegressionMetrics Metrics, PromotionDecision Promotion);

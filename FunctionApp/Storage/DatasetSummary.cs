@@ -1,0 +1,6 @@
+using ServerlessML.Data;
+
+namespace ServerlessML.Storage;
+
+/// <summary>An uploaded dataset as the API shows it: size, rows, columns (kind, missing values) and SHA-256.</summary>
+public sealed record DatasetSummary(string Name, long Bytes, long Rows, IReadOnlyList<ColumnProfile> Columns, string Sha256, DateTimeOffset Created);
