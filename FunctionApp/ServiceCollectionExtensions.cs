@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServerlessML.Http;
+using ServerlessML.Registry;
 using ServerlessML.Serving;
 using ServerlessML.Storage;
 using ServerlessML.Training;
@@ -34,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DatasetStore>();
         services.AddSingleton<TrainingRunStore>();
         services.AddSingleton<ModelStore>();
+        services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<TrainRequestReader>();

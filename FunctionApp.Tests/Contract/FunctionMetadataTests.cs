@@ -20,6 +20,17 @@ public sealed class FunctionMetadataTests
 
     [TestCase("Train", "train", "post", "function")]
     [TestCase("Predict", "predict", "post", "function")]
+    [TestCase("PutDataset", "datasets/{name}", "put", "function")]
+    [TestCase("ListDatasets", "datasets", "get", "function")]
+    [TestCase("GetDataset", "datasets/{name}", "get", "function")]
+    [TestCase("DeleteDataset", "datasets/{name}", "delete", "function")]
+    [TestCase("ListModels", "models", "get", "function")]
+    [TestCase("GetModel", "models/{name}", "get", "function")]
+    [TestCase("GetModelVersion", "models/{name}/versions/{version:int}", "get", "function")]
+    [TestCase("DownloadModel", "models/{name}/versions/{version:int}/model.zip", "get", "function")]
+    [TestCase("DeleteModelVersion", "models/{name}/versions/{version:int}", "delete", "function")]
+    [TestCase("GetAlias", "models/{name}/aliases/{alias}", "get", "function")]
+    [TestCase("SetAlias", "models/{name}/aliases/{alias}", "put", "function")]
     public void HttpFunction_HasRouteMethodAndAuthLevel(string name, string route, string method, string authLevel)
     {
         var trigger = Trigger(name);
@@ -47,6 +58,7 @@ public sealed class FunctionMetadataTests
     [TestCase(nameof(PrepareDataset))]
     [TestCase(nameof(TrainModel))]
     [TestCase(nameof(EvaluateModel))]
+    [TestCase(nameof(EvaluateChampion))]
     [TestCase(nameof(PublishModel))]
     [TestCase(nameof(CleanupTrainingRun))]
     public void Activity_IsRegisteredUnderTheNameTheOrchestratorCalls(string name)

@@ -14,23 +14,23 @@ internal sealed class HttpExchange
         .Configure<JsonOptions>(o => ServerlessJson.Configure(o.JsonSerializerOptions))
         .BuildServiceProvider();
 
-    public HttpExchange(string path, string? contentType, string? body, string query = "")
-        : this(path, contentType, body is null ? [] : Encoding.UTF8.GetBytes(body), query)
+    public HttpExchange(string path, string? contentType, string? body, string query = "", string method = "POST")
+        : this(path, contentType, new MemoryStream(body is null ? [] : Encoding.UTF8.GetBytes(body)), query, method)
     {
     }
 
-    public HttpExchange(string path, string? contentType, byte[] body, string query = "")
+    public HttpExchange(string path, string? contentType, Stream body, string query = "", string method = "POST")
     {
         Context = new DefaultHttpContext { RequestServices = s_mvc };
         var request = Context.Request;
-        request.Method = HttpMethods.Post;
+        request.Method = method;
         request.Scheme = "http";
         request.Host = new HostString("localhost", 7071);
         request.Path = path;
         request.QueryString = new QueryString(query);
         request.ContentType = contentType;
-        request.Body = new MemoryStream(body);
-        request.ContentLength = body.Length;
+        request.Body = body;
+        request.ContentLength = body.CanSeek ? body.Length : null;
         Context.Response.Body = new MemoryStream();
     }
 
@@ -48,12 +48,17 @@ internal sealed class HttpExchange
 
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 
+    public static HttpExchange Get(string path) => new(path, null, (string?)null, method: HttpMethods.Get);
+
+    public static HttpExchange Delete(string path) => new(path, null, (string?)null, method: HttpMethods.Delete);
+
     /// <summary>Runs the result against the context the way the host's pipeline does, and reads back the response.</summary>
     public async Task<HttpExchange> ExecuteAsync(IActionResult result)
     {
         await result.ExecuteResultAsync(new ActionContext(Context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
         Context.Response.Body.Position = 0;
         Body = await new StreamReader(Context.Response.Body).ReadToEndAsync();
+        Context.Response.Body.Position = 0;
         return this;
     }
 }

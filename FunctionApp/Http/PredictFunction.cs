@@ -14,20 +14,13 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
     [Function("Predict")]
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "predict")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        try
+        CancellationToken cancellationToken) =>
+        await Problems.HandleAsync(async () =>
         {
             var body = await ReadAsync(request, cancellationToken);
             using var json = ParseJson(body);
-            var response = await predictions.PredictAsync(ToRequest(json.RootElement), cancellationToken);
-            return new OkObjectResult(response);
-        }
-        catch (Exception e) when (Problems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
+            return new OkObjectResult(await predictions.PredictAsync(ToRequest(json.RootElement), cancellationToken));
+        });
 
     private async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -55,13 +48,11 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
             }
         }
 
-        var model = root.TryGetProperty("model", out var m) && m.ValueKind != JsonValueKind.Null
-            ? m.ValueKind == JsonValueKind.String ? m.GetString()! : throw new InvalidRequestException("'model' must be a string.")
-            : ResourceName.DefaultModel;
-        if (!ResourceName.IsValid(model))
-        {
-            throw new InvalidRequestException($"'{model}' is not a valid model name: use {ResourceName.Rule}.");
-        }
+        var model = ResourceName.Check(
+            root.TryGetProperty("model", out var m) && m.ValueKind != JsonValueKind.Null
+                ? m.ValueKind == JsonValueKind.String ? m.GetString()! : throw new InvalidRequestException("'model' must be a string.")
+                : ResourceName.DefaultModel,
+            "model");
 
         int? version = root.TryGetProperty("version", out var v) && v.ValueKind != JsonValueKind.Null
             ? v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var number) && number > 0 ? number : throw new InvalidRequestException("'version' must be a positive whole number.")

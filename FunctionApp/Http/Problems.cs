@@ -20,6 +20,19 @@ public static class Problems
         return new ObjectResult(problem) { StatusCode = status, ContentTypes = { ContentType } };
     }
 
+    /// <summary>Runs a function body, answering the caller's mistakes with their problem; anything else surfaces as a 500.</summary>
+    public static async Task<IActionResult> HandleAsync(Func<Task<IActionResult>> handle)
+    {
+        try
+        {
+            return await handle();
+        }
+        catch (Exception e) when (TryCreate(e, out var problem))
+        {
+            return problem;
+        }
+    }
+
     /// <summary>The problem response for an exception that describes a caller's mistake; false for anything else,
     /// which should surface as a 500.</summary>
     public static bool TryCreate(Exception exception, out IActionResult result)

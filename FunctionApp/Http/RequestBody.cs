@@ -10,7 +10,7 @@ public static class RequestBody
     {
         if (request.ContentLength > limit)
         {
-            throw TooLarge(limit);
+            throw LengthLimitedStream.TooLarge(limit);
         }
 
         using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 64 * 1024);
@@ -20,7 +20,7 @@ public static class RequestBody
         {
             if (buffer.Length + read > limit)
             {
-                throw TooLarge(limit);
+                throw LengthLimitedStream.TooLarge(limit);
             }
 
             buffer.Write(chunk, 0, read);
@@ -38,14 +38,19 @@ public static class RequestBody
     public static string? MediaType(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType?.ToLowerInvariant() : null;
 
+    /// <summary>Whether the media type is CSV.</summary>
+    public static bool IsCsv(string? mediaType) => mediaType is "text/csv" or "application/csv";
+
+    /// <summary>Who is calling, when the platform says (App Service authentication / Easy Auth); null otherwise.</summary>
+    public static string? Caller(HttpRequest request) =>
+        request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name
+        : request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] is { Count: > 0 } header ? header.ToString()
+        : null;
+
     public static bool IsJson(string? mediaType) =>
         mediaType is "application/json" || (mediaType?.EndsWith("+json", StringComparison.Ordinal) ?? false);
 
     public static ProblemException UnsupportedMediaType(string? mediaType, string accepted) =>
         new(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
             $"{(mediaType is null ? "The request has no Content-Type" : $"Content-Type '{mediaType}' is not supported")}; send {accepted}.");
-
-    private static ProblemException TooLarge(long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-            $"The body is larger than the {limit:N0} bytes allowed. Send less data, or raise the limit in configuration.");
 }

@@ -32,7 +32,7 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         }
 
         var mediaType = RequestBody.MediaType(request);
-        var isCsv = mediaType is "text/csv" or "application/csv";
+        var isCsv = RequestBody.IsCsv(mediaType);
         if (!isCsv && !RequestBody.IsJson(mediaType))
         {
             throw RequestBody.UnsupportedMediaType(mediaType, "text/csv (with a header row) or application/json");

@@ -98,8 +98,8 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
         return models;
     }
 
-    /// <summary>Every published version's manifest, oldest first.</summary>
-    public async Task<IReadOnlyList<ModelManifest>> ListManifestsAsync(string model, CancellationToken cancellationToken)
+    /// <summary>The numbers of a model's published (not deleted) versions, oldest first.</summary>
+    public async Task<IReadOnlyList<int>> ListVersionsAsync(string model, CancellationToken cancellationToken)
     {
         var container = await ContainerAsync(cancellationToken);
         var versions = new List<int>();
@@ -111,7 +111,14 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
             }
         }
 
-        var manifests = await Task.WhenAll(versions.Order().Select(v => GetManifestAsync(model, v, cancellationToken)));
+        return [.. versions.Order()];
+    }
+
+    /// <summary>Every published version's manifest, oldest first.</summary>
+    public async Task<IReadOnlyList<ModelManifest>> ListManifestsAsync(string model, CancellationToken cancellationToken)
+    {
+        var versions = await ListVersionsAsync(model, cancellationToken);
+        var manifests = await Task.WhenAll(versions.Select(v => GetManifestAsync(model, v, cancellationToken)));
         return manifests.OfType<ModelManifest>().ToArray();
     }
 

@@ -11,6 +11,11 @@ public sealed class TrainingOptions
     [Range(1, long.MaxValue)]
     public long MaxRequestBytes { get; set; } = 100L * 1024 * 1024;
 
+    /// <summary>The largest dataset <c>PUT /api/datasets/{name}</c> accepts. It is streamed, never held in memory;
+    /// under the Functions host a body over 100 MB also needs <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c>.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxDatasetBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
     /// <summary>The most a caller may ask <c>?wait=</c> to hold the request open for a result.</summary>
     [Range(0, 230)]
     public int MaxWaitSeconds { get; set; } = 60;

@@ -1,0 +1,150 @@
+using System.Text;
+using ServerlessML.Http;
+using ServerlessML.Storage;
+using ServerlessML.Tests.Infrastructure;
+
+namespace ServerlessML.Tests.Http;
+
+public sealed class DatasetFunctionsTests
+{
+    private WorkflowHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _host = await WorkflowHost.StartAsync(new Dictionary<string, string?> { ["Training:MaxDatasetBytes"] = "20000000" });
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task Put_MultiMegabyteCsv_StreamsItAndAnswersItsSummary()
+    {
+        var name = ModelNames.Unique("upload");
+        var csv = SyntheticData.Bytes(SyntheticData.Csv(150_000, withCity: true, missingRate: 0.01));
+
+        var put = await PutAsync(name, new TrickleStream(csv), "text/csv");
+        var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
+
+        Assert.That(csv, Has.Length.GreaterThan(8 * 1024 * 1024), "more than two upload blocks");
+        Assert.That(put.Status, Is.EqualTo(201), put.Body);
+        Assert.That(put.Headers.Location.ToString(), Is.EqualTo($"/api/datasets/{name}"));
+        Assert.That(put.Json.GetProperty("rows").GetInt64(), Is.EqualTo(150_000));
+        Assert.That(put.Json.GetProperty("bytes").GetInt64(), Is.EqualTo(csv.Length));
+        Assert.That(put.Json.GetProperty("sha256").GetString(), Is.EqualTo(DatasetStore.Sha256(csv)));
+        Assert.That(put.Json.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name")}:{c.GetProperty("kind")}"),
+            Is.EqualTo(new[] { "x1:numeric", "x2:numeric", "city:categorical", "y:numeric" }));
+        Assert.That(put.Json.GetProperty("columns")[0].GetProperty("missing").GetInt64(), Is.GreaterThan(0));
+        Assert.That(get.Body, Is.EqualTo(put.Body));
+    }
+
+    [Test]
+    public async Task Train_FromUploadedDataset_TrainsOnItAndRecordsItsLineage()
+    {
+        var name = ModelNames.Unique("source");
+        var model = ModelNames.Unique("from-dataset");
+        var csv = SyntheticData.Bytes(SyntheticData.Csv(3000, withCity: true));
+        await PutAsync(name, new MemoryStream(csv), "text/csv");
+
+        var train = await TrainAsync($"?dataset={name}&model={model}&wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(train.Status, Is.EqualTo(200), train.Body);
+        Assert.That(train.Json.GetProperty("score").GetDouble(), Is.GreaterThan(0.99));
+        Assert.That(manifest!.Dataset, Is.EqualTo(new DatasetReference($"datasets/{name}.csv", DatasetStore.Sha256(csv))));
+        Assert.That(manifest.Rows.Train + manifest.Rows.Test, Is.EqualTo(3000));
+    }
+
+    [Test]
+    public async Task Put_BadRowDeepInTheFile_Answers400AndLeavesNothing()
+    {
+        var name = ModelNames.Unique("broken");
+        var csv = SyntheticData.Csv(200_000) + "1,2,3,4\n";
+
+        var put = await PutAsync(name, new MemoryStream(Encoding.UTF8.GetBytes(csv)), "text/csv");
+        var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
+        var list = await CallAsync(HttpExchange.Get("/api/datasets"), (f, r) => f.ListAsync(r, CancellationToken.None));
+
+        Assert.That(put.Status, Is.EqualTo(400));
+        Assert.That(put.Json.GetProperty("detail").GetString(), Does.Contain("Line 200002 has 4 fields but the header has 3"));
+        Assert.That(get.Status, Is.EqualTo(404));
+        Assert.That(list.Json.GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("name").GetString()), Does.Not.Contain(name));
+    }
+
+    [Test]
+    public async Task Put_ExistingName_Answers409AndKeepsTheFirst()
+    {
+        var name = ModelNames.Unique("twice");
+        var first = await PutAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(10, seed: 1))), "text/csv");
+
+        var second = await PutAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(10, seed: 2))), "text/csv");
+        var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
+
+        Assert.That(second.Status, Is.EqualTo(409));
+        Assert.That(second.Json.GetProperty("detail").GetString(), Does.Contain("never overwritten"));
+        Assert.That(get.Json.GetProperty("sha256").GetString(), Is.EqualTo(first.Json.GetProperty("sha256").GetString()));
+    }
+
+    [Test]
+    public async Task Put_WrongContentTypeOrTooLarge_IsRefused()
+    {
+        var wrongType = await PutAsync(ModelNames.Unique("type"), new MemoryStream(Encoding.UTF8.GetBytes("{}")), "application/json");
+        var tooLarge = await PutAsync(ModelNames.Unique("large"), new TrickleStream(SyntheticData.Bytes(SyntheticData.Csv(500_000))), "text/csv");
+        var badName = await PutAsync("Not_Valid", new MemoryStream(Encoding.UTF8.GetBytes("x,y\n1,2\n")), "text/csv");
+
+        Assert.That(wrongType.Status, Is.EqualTo(415));
+        Assert.That(tooLarge.Status, Is.EqualTo(413));
+        Assert.That(badName.Status, Is.EqualTo(400));
+    }
+
+    [Test]
+    public async Task Delete_RemovesTheDataset()
+    {
+        var name = ModelNames.Unique("gone");
+        await PutAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(10))), "text/csv");
+
+        var delete = await CallAsync(HttpExchange.Delete($"/api/datasets/{name}"), (f, r) => f.DeleteAsync(r, name, CancellationToken.None));
+        var again = await CallAsync(HttpExchange.Delete($"/api/datasets/{name}"), (f, r) => f.DeleteAsync(r, name, CancellationToken.None));
+        var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
+
+        Assert.That(delete.Status, Is.EqualTo(204));
+        Assert.That(again.Status, Is.EqualTo(404));
+        Assert.That(get.Status, Is.EqualTo(404));
+    }
+
+    [Test]
+    public async Task Train_UnknownDatasetOrTextLabel_IsRefusedBeforeAnythingStarts()
+    {
+        var name = ModelNames.Unique("labels");
+        await PutAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(50, withCity: true))), "text/csv");
+
+        var unknown = await TrainAsync("?dataset=no-such-dataset");
+        var textLabel = await TrainAsync($"?dataset={name}&label=city");
+        var both = await TrainAsync($"?dataset={name}", "text/csv", "x,y\n1,2\n");
+
+        Assert.That(unknown.Status, Is.EqualTo(404));
+        Assert.That(unknown.Json.GetProperty("detail").GetString(), Does.Contain("PUT /api/datasets/no-such-dataset"));
+        Assert.That(textLabel.Status, Is.EqualTo(400));
+        Assert.That(textLabel.Json.GetProperty("detail").GetString(), Does.Contain("'city'").And.Contain("must be numeric"));
+        Assert.That(both.Status, Is.EqualTo(400));
+    }
+
+    private Task<HttpExchange> PutAsync(string name, Stream body, string contentType) =>
+        CallAsync(new HttpExchange($"/api/datasets/{name}", contentType, body, method: "PUT"), (f, r) => f.PutAsync(r, name, CancellationToken.None));
+
+    private Task<HttpExchange> CallAsync(HttpExchange exchange, Func<DatasetFunctions, Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Mvc.IActionResult>> call) =>
+        Functions.CallAsync<DatasetFunctions>(_host.Services, exchange, f => call(f, exchange.Request));
+
+    private async Task<HttpExchange> TrainAsync(string query, string? contentType = null, string? body = null)
+    {
+        var exchange = new HttpExchange("/api/train", contentType, body, query);
+        return await Functions.CallAsync<TrainFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, _host.Client, CancellationToken.None));
+    }
+
+    /// <summary>A body of unknown length that arrives in small reads, as a network stream does.</summary>
+    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, 16 * 1024)], cancellationToken);
+    }
+}

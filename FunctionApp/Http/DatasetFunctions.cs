@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using ServerlessML.Storage;
+using ServerlessML.Training;
+
+namespace ServerlessML.Http;
+
+/// <summary><c>/api/datasets</c>: upload a CSV by name (streamed, never buffered), list, show and delete datasets.</summary>
+public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOptions> options)
+{
+    [Function("PutDataset")]
+    public async Task<IActionResult> PutAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "datasets/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        await Problems.HandleAsync(async () =>
+        {
+            ResourceName.Check(name, "dataset");
+            var mediaType = RequestBody.MediaType(request);
+            if (!RequestBody.IsCsv(mediaType))
+            {
+                throw RequestBody.UnsupportedMediaType(mediaType, "text/csv with a header row");
+            }
+
+            var limit = options.Value.MaxDatasetBytes;
+            if (request.ContentLength > limit)
+            {
+                throw LengthLimitedStream.TooLarge(limit);
+            }
+
+            var summary = await datasets.UploadAsync(name, new LengthLimitedStream(request.Body, limit), cancellationToken);
+            return new CreatedResult($"{request.PathBase}{request.Path}", summary);
+        });
+
+    [Function("ListDatasets")]
+    public async Task<IActionResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        new OkObjectResult(new { datasets = await datasets.ListAsync(cancellationToken) });
+
+    [Function("GetDataset")]
+    public async Task<IActionResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        await Problems.HandleAsync(async () =>
+            new OkObjectResult(await datasets.GetAsync(ResourceName.Check(name, "dataset"), cancellationToken) ?? throw NoDataset(name)));
+
+    [Function("DeleteDataset")]
+    public async Task<IActionResult> DeleteAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "datasets/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        await Problems.HandleAsync(async () =>
+            await datasets.DeleteAsync(ResourceName.Check(name, "dataset"), cancellationToken) ? new NoContentResult() : throw NoDataset(name));
+
+    private static NotFoundException NoDataset(string name) => new($"There is no dataset '{name}'.");
+}

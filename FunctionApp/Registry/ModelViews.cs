@@ -1,0 +1,27 @@
+using ServerlessML.ML;
+using ServerlessML.Storage;
+
+namespace ServerlessML.Registry;
+
+/// <summary>A model in the list: how many versions, where its aliases point, and how production scored.</summary>
+public sealed record ModelSummary(string Name, int Versions, int? Latest, int? Production, RegressionMetrics? ProductionMetrics);
+
+/// <summary>One version in a model's detail: when, how good, on what data, from which run, and which aliases point at it.</summary>
+public sealed record ModelVersionSummary(
+    int Version,
+    DateTimeOffset Created,
+    RegressionMetrics Metrics,
+    RowCounts Rows,
+    string DatasetSha256,
+    string RunId,
+    IReadOnlyList<string> Aliases);
+
+/// <summary>A model with all its versions, its aliases and every alias move.</summary>
+public sealed record ModelDetails(
+    string Name,
+    IReadOnlyDictionary<string, int> Aliases,
+    IReadOnlyList<ModelVersionSummary> Versions,
+    IReadOnlyList<AliasMove> History);
+
+/// <summary>An alias and the version it points at.</summary>
+public sealed record AliasView(string Model, string Alias, int Version);
