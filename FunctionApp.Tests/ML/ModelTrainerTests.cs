@@ -11,7 +11,7 @@ public sealed class ModelTrainerTests
         var (train, test) = Split(SyntheticData.Csv(2000));
 
         var model = ModelTrainer.Train(train, new TrainerOptions(), seed: 42);
-        var metrics = ModelEvaluator.Evaluate(model, test, train.LabelColumn.Values.Average());
+        var metrics = ModelEvaluator.Evaluate(model, FeatureSchema.Of(test), test, train.LabelColumn.Values.Average());
 
         Assert.That(metrics.RSquared, Is.GreaterThan(0.99));
         Assert.That(metrics.Rmse, Is.LessThan(metrics.BaselineRmse!.Value / 10));
@@ -29,7 +29,7 @@ public sealed class ModelTrainerTests
         Assert.That(schema.Features[2].Levels, Is.EquivalentTo(SyntheticData.Cities));
         Assert.That(predictions[0], Is.EqualTo(SyntheticData.Truth(1, 0.5, "Oslo")).Within(0.1));
         Assert.That(predictions[1], Is.EqualTo(SyntheticData.Truth(1, 0.5, "Bergen")).Within(0.1));
-        Assert.That(ModelEvaluator.Evaluate(model, test, train.LabelColumn.Values.Average()).RSquared, Is.GreaterThan(0.99));
+        Assert.That(ModelEvaluator.Evaluate(model, FeatureSchema.Of(test), test, train.LabelColumn.Values.Average()).RSquared, Is.GreaterThan(0.99));
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace ServerlessML.Data;
@@ -126,10 +125,6 @@ internal sealed class ColumnBuilder
 
         buffer[_count] = value;
     }
-
-    /// <summary>Parses a number the way every reader in the project does: invariant culture, finite 32-bit float.</summary>
-    public static bool TryParseNumber(ReadOnlySpan<byte> utf8, out float value) =>
-        float.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
     public static string Describe(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8.Length > 40 ? utf8[..40] : utf8);
 }

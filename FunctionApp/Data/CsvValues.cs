@@ -18,7 +18,7 @@ internal static class CsvValues
         {
             var raw = At(fields, i);
             names[i] = Encoding.UTF8.GetString(raw);
-            allNumeric &= ColumnBuilder.TryParseNumber(raw, out _);
+            allNumeric &= NumberParser.TryParse(raw, out _);
         }
 
         if (allNumeric)
@@ -46,7 +46,7 @@ internal static class CsvValues
     /// a column of numbers cannot hold (an empty field is how a value is left out).</summary>
     public static bool TryNumber(ReadOnlySpan<byte> value, string column, long line, out float number)
     {
-        if (!ColumnBuilder.TryParseNumber(value, out number))
+        if (!NumberParser.TryParse(value, out number))
         {
             return false;
         }

@@ -10,7 +10,11 @@ public sealed record FeatureSchema(
     double? Min = null,
     double? Max = null,
     double? Mean = null,
-    int Missing = 0);
+    int Missing = 0)
+{
+    /// <summary>The features of a dataset, in its column order, by name and kind only.</summary>
+    public static FeatureSchema[] Of(Dataset dataset) => dataset.Features.Select(f => new FeatureSchema(f.Name, f.Kind)).ToArray();
+}
 
 /// <summary>A model's inputs in order, and the label it predicts.</summary>
 public sealed record ModelSchema(string Label, IReadOnlyList<FeatureSchema> Features)

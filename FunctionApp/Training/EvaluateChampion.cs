@@ -24,7 +24,7 @@ public sealed class EvaluateChampion(ModelStore models, TrainingRunStore runs)
         }
 
         var champion = ModelTrainer.Load((await models.GetModelAsync(input.Model, version, cancellationToken)).ToStream());
-        return new ChampionEvaluation(version, ModelEvaluator.Evaluate(champion, test, input.TrainingMean), null);
+        return new ChampionEvaluation(version, ModelEvaluator.Evaluate(champion, manifest.Schema.Features, test, input.TrainingMean), null);
     }
 
     // Why the champion cannot be scored on this data, or null when it can: same label, and every feature it

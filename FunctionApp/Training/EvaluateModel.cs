@@ -13,6 +13,6 @@ public sealed class EvaluateModel(TrainingRunStore runs)
         var test = await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);
         var model = ModelTrainer.Load(zip.ToStream());
-        return ModelEvaluator.Evaluate(model, test, input.TrainingMean);
+        return ModelEvaluator.Evaluate(model, FeatureSchema.Of(test), test, input.TrainingMean);
     }
 }
