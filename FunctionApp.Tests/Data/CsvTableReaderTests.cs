@@ -64,6 +64,37 @@ public sealed class CsvTableReaderTests
         Assert.That(((CategoricalColumn)actual.Table["b\"q"]).ValueAt(5), Is.EqualTo("5\""));
     }
 
+    [TestCase(15_000, 20_000, "Line 15000: the label 'y'")]
+    [TestCase(20_000, 15_000, "Line 15000, column 'x2'")]
+    [TestCase(15_000, 15_000, "Line 15000, column 'x2'")]
+    public void Read_LargeFileWithTwoBadValues_ReportsTheFirstARowByRowReadWouldMeet(int badLabelLine, int badNumberLine, string expected)
+    {
+        var lines = SyntheticData.Csv(30_000).Split('\n');
+        lines[badLabelLine - 1] = "1,2,abc";
+        lines[badNumberLine - 1] = lines[badNumberLine - 1] == "1,2,abc" ? "1,NaN,abc" : "1,NaN,3";
+
+        var error = Assert.Throws<InvalidDatasetException>(() => Read(string.Join('\n', lines)));
+
+        Assert.That(error!.Message, Does.StartWith(expected));
+    }
+
+    [Test]
+    public async Task Read_LargeFileInOneBatch_EqualsReadingItInSmallPieces()
+    {
+        var csv = SyntheticData.Bytes(SyntheticData.Csv(40_000, withCity: true, missingRate: 0.02));
+
+        var whole = CsvTableReader.Read(csv, new DatasetReadOptions());
+        var pieces = await CsvTableReader.ReadAsync(_ => Task.FromResult<Stream>(new TrickleStream(csv, 333)), new DatasetReadOptions(), CancellationToken.None);
+
+        foreach (var name in new[] { "x1", "x2", "y" })
+        {
+            Assert.That(((NumericColumn)whole.Table[name]).Values, Is.EqualTo(((NumericColumn)pieces.Table[name]).Values), name);
+        }
+
+        var city = (CategoricalColumn)whole.Table["city"];
+        Assert.That(Enumerable.Range(0, city.Count).Select(city.ValueAt), Is.EqualTo(Enumerable.Range(0, city.Count).Select(((CategoricalColumn)pieces.Table["city"]).ValueAt)));
+    }
+
     [Test]
     public void Read_DeclaredCategorical_KeepsNumericLookingText()
     {

@@ -15,6 +15,7 @@ internal sealed class ColumnBuilder
     private readonly List<string> _levels = [];
     private readonly Dictionary<string, int> _levelCodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _levelLookup;
+    private char[] _chars = new char[256];
     private int _count;
     private int _present;
 
@@ -64,6 +65,8 @@ internal sealed class ColumnBuilder
         _present++;
     }
 
+    public void AddText(ReadOnlySpan<byte> utf8, long line) => AddText(Decode(utf8), line);
+
     public void AddText(ReadOnlySpan<char> value, long line)
     {
         Append(ref _codes, CodeOf(value, line));
@@ -81,8 +84,8 @@ internal sealed class ColumnBuilder
     }
 
     /// <summary>Fills in the text of a row read before the column turned categorical.</summary>
-    public void SetText(int row, ReadOnlySpan<char> value, long line) =>
-        _codes[row] = value.IsEmpty ? CategoricalColumn.Missing : CodeOf(value, line);
+    public void SetText(int row, ReadOnlySpan<byte> utf8, long line) =>
+        _codes[row] = utf8.IsEmpty ? CategoricalColumn.Missing : CodeOf(Decode(utf8), line);
 
     public Column Build()
     {
@@ -114,6 +117,16 @@ internal sealed class ColumnBuilder
         _levelCodes.Add(level, _levels.Count);
         _levels.Add(level);
         return _levels.Count - 1;
+    }
+
+    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8)
+    {
+        if (_chars.Length < utf8.Length)
+        {
+            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+        }
+
+        return _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
     }
 
     private void Append<T>(ref T[] buffer, T value)

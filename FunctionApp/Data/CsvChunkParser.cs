@@ -82,6 +82,6 @@ internal sealed class CsvChunkParser(ICsvRecordSink sink) : IDisposable
             _atStart = false;
         }
 
-        _start += _parser.Parse(_buffer.AsSpan(_start, _end - _start), final, sink);
+        _start += _parser.Parse(_buffer.AsMemory(_start, _end - _start), final, sink);
     }
 }

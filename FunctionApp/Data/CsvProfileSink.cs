@@ -12,7 +12,15 @@ internal sealed class CsvProfileSink : ICsvRecordSink
     private long[] _present = [];
     private long _rows;
 
-    public void Record(CsvFields fields, long line)
+    public void Records(CsvBatch batch)
+    {
+        for (var record = 0; record < batch.Count; record++)
+        {
+            Record(batch.Record(record), batch.Line(record));
+        }
+    }
+
+    private void Record(CsvFields fields, long line)
     {
         if (_names is null)
         {

@@ -2,14 +2,14 @@ using System.Buffers;
 
 namespace ServerlessML.Data;
 
-/// <summary>Receives the records a <see cref="CsvRecordParser"/> finds, one whole record at a time.</summary>
+/// <summary>Receives the records a <see cref="CsvRecordParser"/> finds, a batch of whole records at a time.</summary>
 internal interface ICsvRecordSink
 {
-    /// <summary>One record: <paramref name="fields"/> holds its fields, already unquoted; <paramref name="line"/> is the 1-based line it starts on.</summary>
-    void Record(CsvFields fields, long line);
+    /// <summary>The whole records of one <see cref="CsvRecordParser.Parse"/> call; valid only during this call.</summary>
+    void Records(CsvBatch batch);
 }
 
-/// <summary>The fields of one record, valid only during the <see cref="ICsvRecordSink.Record"/> call.</summary>
+/// <summary>The fields of one record, already unquoted.</summary>
 internal readonly ref struct CsvFields(ReadOnlySpan<byte> data, ReadOnlySpan<CsvFieldRange> ranges, byte[] scratch)
 {
     private readonly ReadOnlySpan<byte> _data = data;
@@ -17,14 +17,7 @@ internal readonly ref struct CsvFields(ReadOnlySpan<byte> data, ReadOnlySpan<Csv
 
     public int Count => _ranges.Length;
 
-    public ReadOnlySpan<byte> this[int index]
-    {
-        get
-        {
-            var range = _ranges[index];
-            return range.FromScratch ? scratch.AsSpan(range.Start, range.Length) : _data.Slice(range.Start, range.Length);
-        }
-    }
+    public ReadOnlySpan<byte> this[int index] => CsvBatch.Slice(_data, _ranges[index], scratch);
 
     public bool IsQuoted(int index) => _ranges[index].Quoted;
 }
@@ -40,14 +33,15 @@ internal sealed class CsvRecordParser
 {
     private static readonly SearchValues<byte> s_fieldEnd = SearchValues.Create(",\r\n"u8);
 
-    private CsvFieldRange[] _ranges = new CsvFieldRange[64];
-    private byte[] _scratch = new byte[256];
+    private readonly CsvBatch _batch = new();
     private long _line = 1;
 
     /// <summary>Parses the whole records at the start of <paramref name="data"/> and returns how many bytes they took.
     /// With <paramref name="final"/> the data is the end of the input, so a last record without a line break counts too.</summary>
-    public int Parse(ReadOnlySpan<byte> data, bool final, ICsvRecordSink sink)
+    public int Parse(ReadOnlyMemory<byte> memory, bool final, ICsvRecordSink sink)
     {
+        var data = memory.Span;
+        _batch.Reset(memory);
         var pos = 0;
         while (pos < data.Length)
         {
@@ -65,13 +59,18 @@ internal sealed class CsvRecordParser
                 continue;
             }
 
-            var consumed = TryRecord(data[pos..], final, sink);
+            var consumed = TryRecord(data, pos, final);
             if (consumed == 0)
             {
                 break;
             }
 
             pos += consumed;
+        }
+
+        if (_batch.Count > 0)
+        {
+            sink.Records(_batch);
         }
 
         return pos;
@@ -93,18 +92,16 @@ internal sealed class CsvRecordParser
         return final ? 1 : 0;
     }
 
-    // Parses one record at the start of data; returns the bytes it took including its line break, or 0 when
-    // the record is not complete yet.
-    private int TryRecord(ReadOnlySpan<byte> data, bool final, ICsvRecordSink sink)
+    // Parses one record starting at offset into the batch; returns the bytes it took including its line break, or 0
+    // when the record is not complete yet (and then leaves the batch as it was).
+    private int TryRecord(ReadOnlySpan<byte> data, int offset, bool final)
     {
         var startLine = _line;
         var linesInside = 0;
-        var fieldCount = 0;
-        var scratchUsed = 0;
-        var pos = 0;
+        var pos = offset;
+        _batch.BeginRecord(startLine);
         while (true)
         {
-            CsvFieldRange range;
             if (pos < data.Length && data[pos] == (byte)'"')
             {
                 var close = FindClosingQuote(data, pos + 1, out var escapes, out var newlines);
@@ -115,25 +112,23 @@ internal sealed class CsvRecordParser
                         throw new InvalidDatasetException($"Line {startLine}: a quoted field is never closed. Close it with a '\"', and write a quote inside a quoted field as '\"\"'.");
                     }
 
-                    return 0;
+                    return _batch.AbandonRecord();
                 }
 
                 linesInside += newlines;
-                var content = data[(pos + 1)..close];
                 if (escapes > 0)
                 {
-                    var length = Unescape(content, ref scratchUsed);
-                    range = new CsvFieldRange(scratchUsed - length, length, Quoted: true, FromScratch: true);
+                    _batch.AddUnescaped(data[(pos + 1)..close]);
                 }
                 else
                 {
-                    range = new CsvFieldRange(pos + 1, content.Length, Quoted: true, FromScratch: false);
+                    _batch.AddField(new CsvFieldRange(pos + 1, close - pos - 1, Quoted: true, FromScratch: false));
                 }
 
                 pos = close + 1;
                 if (pos < data.Length && !s_fieldEnd.Contains(data[pos]))
                 {
-                    throw new InvalidDatasetException($"Line {startLine + linesInside}: unexpected text after the closing quote of field {fieldCount + 1}. Quote the whole field, and write a quote inside it as '\"\"'.");
+                    throw new InvalidDatasetException($"Line {startLine + linesInside}: unexpected text after the closing quote of field {_batch.FieldsInRecord}. Quote the whole field, and write a quote inside it as '\"\"'.");
                 }
             }
             else
@@ -143,22 +138,21 @@ internal sealed class CsvRecordParser
                 {
                     if (!final)
                     {
-                        return 0;
+                        return _batch.AbandonRecord();
                     }
 
                     length = data.Length - pos;
                 }
 
-                range = new CsvFieldRange(pos, length, Quoted: false, FromScratch: false);
+                _batch.AddField(new CsvFieldRange(pos, length, Quoted: false, FromScratch: false));
                 pos += length;
             }
 
-            Add(ref fieldCount, range);
             if (pos == data.Length)
             {
                 if (!final)
                 {
-                    return 0;
+                    return _batch.AbandonRecord();
                 }
 
                 break;
@@ -171,10 +165,10 @@ internal sealed class CsvRecordParser
                 {
                     if (!final)
                     {
-                        return 0;
+                        return _batch.AbandonRecord();
                     }
 
-                    Add(ref fieldCount, new CsvFieldRange(pos, 0, Quoted: false, FromScratch: false));
+                    _batch.AddField(new CsvFieldRange(pos, 0, Quoted: false, FromScratch: false));
                     break;
                 }
 
@@ -184,7 +178,7 @@ internal sealed class CsvRecordParser
             var lineEnd = LineEndLength(data, pos, final);
             if (lineEnd == 0)
             {
-                return 0;
+                return _batch.AbandonRecord();
             }
 
             pos += lineEnd;
@@ -192,9 +186,9 @@ internal sealed class CsvRecordParser
             break;
         }
 
-        sink.Record(new CsvFields(data, _ranges.AsSpan(0, fieldCount), _scratch), startLine);
+        _batch.EndRecord();
         _line = startLine + linesInside;
-        return pos;
+        return pos - offset;
     }
 
     private static int FindClosingQuote(ReadOnlySpan<byte> data, int from, out int escapes, out int newlines)
@@ -221,37 +215,5 @@ internal sealed class CsvRecordParser
 
             return pos;
         }
-    }
-
-    private int Unescape(ReadOnlySpan<byte> content, ref int scratchUsed)
-    {
-        if (_scratch.Length < scratchUsed + content.Length)
-        {
-            Array.Resize(ref _scratch, Math.Max(_scratch.Length * 2, scratchUsed + content.Length));
-        }
-
-        var target = _scratch.AsSpan(scratchUsed);
-        var written = 0;
-        for (var i = 0; i < content.Length; i++)
-        {
-            target[written++] = content[i];
-            if (content[i] == (byte)'"')
-            {
-                i++;
-            }
-        }
-
-        scratchUsed += written;
-        return written;
-    }
-
-    private void Add(ref int fieldCount, CsvFieldRange range)
-    {
-        if (fieldCount == _ranges.Length)
-        {
-            Array.Resize(ref _ranges, _ranges.Length * 2);
-        }
-
-        _ranges[fieldCount++] = range;
     }
 }

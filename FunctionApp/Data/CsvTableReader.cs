@@ -3,7 +3,7 @@ namespace ServerlessML.Data;
 /// <summary>Reads an RFC 4180 CSV with a header row into a <see cref="Dataset"/>, inferring each column's kind.</summary>
 public static class CsvTableReader
 {
-    public static Dataset Read(ReadOnlySpan<byte> csv, DatasetReadOptions options)
+    public static Dataset Read(ReadOnlyMemory<byte> csv, DatasetReadOptions options)
     {
         csv = SkipByteOrderMark(csv);
         var sink = new CsvTableSink(options);
@@ -53,6 +53,6 @@ public static class CsvTableReader
         parser.Complete();
     }
 
-    private static ReadOnlySpan<byte> SkipByteOrderMark(ReadOnlySpan<byte> data) =>
-        data.StartsWith("\uFEFF"u8) ? data[3..] : data;
+    private static ReadOnlyMemory<byte> SkipByteOrderMark(ReadOnlyMemory<byte> data) =>
+        data.Span.StartsWith("\uFEFF"u8) ? data[3..] : data;
 }

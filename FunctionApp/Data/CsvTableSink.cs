@@ -1,12 +1,16 @@
-using System.Text;
-
 namespace ServerlessML.Data;
 
-/// <summary>Turns CSV records into columns: the first record is the header, every later one a row.</summary>
+/// <summary>
+/// Turns CSV records into columns: the first record is the header, every later one a row. The columns of a batch of
+/// rows are parsed in parallel, each by one thread, so nothing is shared; the error reported is still the first a
+/// row-by-row reading would meet.
+/// </summary>
 internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
 {
+    // Below this many fields a batch is parsed on the calling thread: starting tasks would cost more.
+    private const int ParallelFields = 16 * 1024;
+
     private ColumnBuilder[]? _columns;
-    private char[] _chars = new char[256];
     private int _rows;
     private bool _backfilling;
     private int _backfillRow;
@@ -25,20 +29,57 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
         _backfillUntil = _columns!.Max(c => c.TextMissingBefore);
     }
 
-    public void Record(CsvFields fields, long line)
+    public void Records(CsvBatch batch)
     {
         if (_backfilling)
         {
-            Backfill(fields, line);
+            for (var record = 0; record < batch.Count && !BackfillDone; record++)
+            {
+                Backfill(batch, record);
+            }
+
+            return;
         }
-        else if (_columns is null)
+
+        var first = 0;
+        if (_columns is null)
         {
-            _columns = Header(fields, line);
+            _columns = DatasetColumns.Create(CsvValues.Header(batch.Record(0), batch.Line(0)), options);
+            first = 1;
+        }
+
+        var columns = _columns;
+        var end = first;
+        while (end < batch.Count && batch.FieldCount(end) == columns.Length)
+        {
+            end++;
+        }
+
+        var failures = new (long Line, Exception Error)?[columns.Length];
+        if ((end - first) * columns.Length < ParallelFields)
+        {
+            for (var c = 0; c < columns.Length; c++)
+            {
+                failures[c] = Parse(batch, c, first, end);
+            }
         }
         else
         {
-            Row(fields, line);
+            Parallel.For(0, columns.Length, c => failures[c] = Parse(batch, c, first, end));
         }
+
+        // The earliest line wins, then the leftmost column: what reading row by row would have stopped at.
+        if (failures.OfType<(long Line, Exception Error)>().OrderBy(f => f.Line).Select(f => f.Error).FirstOrDefault() is { } error)
+        {
+            throw error;
+        }
+
+        if (end < batch.Count)
+        {
+            CsvValues.CheckWidth(batch.FieldCount(end), columns.Length, batch.Line(end));
+        }
+
+        _rows += end - first;
     }
 
     public Dataset Build()
@@ -57,53 +98,63 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
         return new Dataset(table, _columns.Single(c => c.IsLabel).Name);
     }
 
-    private ColumnBuilder[] Header(CsvFields fields, long line) => DatasetColumns.Create(CsvValues.Header(fields, line), options);
-
-    private void Row(CsvFields fields, long line)
+    // Parses column c of records [first, end); returns the first problem with its line instead of throwing, so
+    // parallel columns can be compared.
+    private (long Line, Exception Error)? Parse(CsvBatch batch, int c, int first, int end)
     {
-        var columns = _columns!;
-        CsvValues.CheckWidth(fields.Count, columns.Length, line);
-
-        for (var i = 0; i < columns.Length; i++)
+        var column = _columns![c];
+        var data = batch.Data.Span;
+        for (var record = first; record < end; record++)
         {
-            var column = columns[i];
-            var value = CsvValues.At(fields, i);
-            if (value.IsEmpty)
+            var value = CsvValues.At(batch.Field(data, record, c), batch.IsQuoted(record, c));
+            try
             {
-                if (column.IsLabel)
-                {
-                    throw new InvalidDatasetException($"Line {line}: the label '{column.Name}' is empty. Every row needs a label value; remove the row or fill it in.");
-                }
-
-                column.AddMissing();
-                continue;
+                Add(column, value, batch.Line(record));
             }
-
-            if (column.Kind == ColumnKind.Numeric)
+            catch (InvalidDatasetException e)
             {
-                if (CsvValues.TryNumber(value, column.Name, line, out var number))
-                {
-                    column.AddNumber(number);
-                    continue;
-                }
-
-                if (!column.MayBecomeCategorical)
-                {
-                    throw new InvalidDatasetException(column.IsLabel
-                        ? $"Line {line}: the label '{column.Name}' has the value '{ColumnBuilder.Describe(value)}', which is not a number. The label must be numeric."
-                        : $"Line {line}, column '{column.Name}': '{ColumnBuilder.Describe(value)}' is not a number.");
-                }
-
-                column.BecomeCategorical();
+                return (batch.Line(record), e);
             }
-
-            column.AddText(Decode(value), line);
         }
 
-        _rows++;
+        return null;
     }
 
-    private void Backfill(CsvFields fields, long line)
+    private static void Add(ColumnBuilder column, ReadOnlySpan<byte> value, long line)
+    {
+        if (value.IsEmpty)
+        {
+            if (column.IsLabel)
+            {
+                throw new InvalidDatasetException($"Line {line}: the label '{column.Name}' is empty. Every row needs a label value; remove the row or fill it in.");
+            }
+
+            column.AddMissing();
+            return;
+        }
+
+        if (column.Kind == ColumnKind.Numeric)
+        {
+            if (CsvValues.TryNumber(value, column.Name, line, out var number))
+            {
+                column.AddNumber(number);
+                return;
+            }
+
+            if (!column.MayBecomeCategorical)
+            {
+                throw new InvalidDatasetException(column.IsLabel
+                    ? $"Line {line}: the label '{column.Name}' has the value '{ColumnBuilder.Describe(value)}', which is not a number. The label must be numeric."
+                    : $"Line {line}, column '{column.Name}': '{ColumnBuilder.Describe(value)}' is not a number.");
+            }
+
+            column.BecomeCategorical();
+        }
+
+        column.AddText(value, line);
+    }
+
+    private void Backfill(CsvBatch batch, int record)
     {
         // The header comes first in the second pass too.
         var row = _backfillRow++;
@@ -112,23 +163,13 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
             return;
         }
 
+        var fields = batch.Record(record);
         foreach (var (column, i) in _columns!.Select((c, i) => (c, i)))
         {
             if (row < column.TextMissingBefore)
             {
-                column.SetText(row, Decode(CsvValues.At(fields, i)), line);
+                column.SetText(row, CsvValues.At(fields, i), batch.Line(record));
             }
         }
-    }
-
-    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8)
-    {
-        if (_chars.Length < utf8.Length)
-        {
-            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
-        }
-
-        var count = Encoding.UTF8.GetChars(utf8, _chars);
-        return _chars.AsSpan(0, count);
     }
 }

@@ -6,8 +6,9 @@ namespace ServerlessML.Data;
 internal static class CsvValues
 {
     /// <summary>A field's value: unquoted fields are trimmed of spaces and tabs, quoted ones kept exactly.</summary>
-    public static ReadOnlySpan<byte> At(CsvFields fields, int index) =>
-        fields.IsQuoted(index) ? fields[index] : fields[index].Trim(" \t"u8);
+    public static ReadOnlySpan<byte> At(CsvFields fields, int index) => At(fields[index], fields.IsQuoted(index));
+
+    public static ReadOnlySpan<byte> At(ReadOnlySpan<byte> field, bool quoted) => quoted ? field : field.Trim(" \t"u8);
 
     /// <summary>The column names of a header record; refuses a first line that is all numbers (data, not a header).</summary>
     public static string[] Header(CsvFields fields, long line)
