@@ -10,13 +10,12 @@ internal sealed class ColumnBuilder
 {
     private readonly int _maxLevels;
     private readonly bool _kindDeclared;
-    private float[] _numbers = new float[1024];
-    private int[] _codes = [];
+    private ChunkedList<float> _numbers = new();
+    private ChunkedList<int> _codes = new();
     private readonly List<string> _levels = [];
     private readonly Dictionary<string, int> _levelCodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _levelLookup;
     private char[] _chars = new char[256];
-    private int _count;
     private int _present;
 
     public ColumnBuilder(string name, bool isLabel, ColumnKind? declared, int maxLevels)
@@ -48,20 +47,17 @@ internal sealed class ColumnBuilder
     {
         if (Kind == ColumnKind.Numeric)
         {
-            Append(ref _numbers, float.NaN);
+            _numbers.Add(float.NaN);
         }
         else
         {
-            Append(ref _codes, CategoricalColumn.Missing);
+            _codes.Add(CategoricalColumn.Missing);
         }
-
-        _count++;
     }
 
     public void AddNumber(float value)
     {
-        Append(ref _numbers, value);
-        _count++;
+        _numbers.Add(value);
         _present++;
     }
 
@@ -69,8 +65,7 @@ internal sealed class ColumnBuilder
 
     public void AddText(ReadOnlySpan<char> value, long line)
     {
-        Append(ref _codes, CodeOf(value, line));
-        _count++;
+        _codes.Add(CodeOf(value, line));
         _present++;
     }
 
@@ -78,9 +73,12 @@ internal sealed class ColumnBuilder
     public void BecomeCategorical()
     {
         Kind = ColumnKind.Categorical;
-        TextMissingBefore = _count;
-        _codes = new int[Math.Max(_count * 2, 1024)];
-        _numbers = [];
+        TextMissingBefore = _numbers.Count;
+        _numbers = new();
+        for (var row = 0; row < TextMissingBefore; row++)
+        {
+            _codes.Add(CategoricalColumn.Missing);
+        }
     }
 
     /// <summary>Fills in the text of a row read before the column turned categorical.</summary>
@@ -95,8 +93,8 @@ internal sealed class ColumnBuilder
         }
 
         return Kind == ColumnKind.Numeric
-            ? new NumericColumn(Name, _numbers[.._count])
-            : new CategoricalColumn(Name, _codes[.._count], _levels.ToArray());
+            ? new NumericColumn(Name, _numbers.ToArray())
+            : new CategoricalColumn(Name, _codes.ToArray(), _levels.ToArray());
     }
 
     private int CodeOf(ReadOnlySpan<char> value, long line)
@@ -127,16 +125,6 @@ internal sealed class ColumnBuilder
         }
 
         return _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
-    }
-
-    private void Append<T>(ref T[] buffer, T value)
-    {
-        if (_count == buffer.Length)
-        {
-            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, 1024));
-        }
-
-        buffer[_count] = value;
     }
 
     public static string Describe(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8.Length > 40 ? utf8[..40] : utf8);

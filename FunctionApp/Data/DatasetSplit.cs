@@ -32,16 +32,21 @@ public static class DatasetSplit
 
     public static (Dataset Train, Dataset Test) Split(Dataset dataset, double testFraction, int seed)
     {
-        var rows = dataset.RowCount;
+        var (train, test) = Rows(dataset.RowCount, testFraction, seed);
+        return (new Dataset(dataset.Table.Take(train), dataset.Label), new Dataset(dataset.Table.Take(test), dataset.Label));
+    }
+
+    /// <summary>Which rows go to training and which to testing, each in their original order (so a split reads like
+    /// the input), without copying any data.</summary>
+    public static (int[] Train, int[] Test) Rows(int rows, double testFraction, int seed)
+    {
         var testRows = TestRows(rows, testFraction);
         var order = Shuffle(rows, seed);
-
-        // Rows keep their original order within each side, so a split reads like the input.
-        var test = order.AsSpan(0, testRows);
-        var train = order.AsSpan(testRows);
-        test.Sort();
-        train.Sort();
-        return (new Dataset(dataset.Table.Take(train), dataset.Label), new Dataset(dataset.Table.Take(test), dataset.Label));
+        var test = order[..testRows];
+        var train = order[testRows..];
+        Array.Sort(test);
+        Array.Sort(train);
+        return (train, test);
     }
 
     // Fisher–Yates with SplitMix64: a generator defined here rather than System.Random, so the split a seed

@@ -19,11 +19,13 @@ public static class TableSerializer
 
     private sealed record ColumnHeader(string Name, ColumnKind Kind, IReadOnlyList<string>? Levels);
 
-    public static async Task WriteAsync(Dataset dataset, Stream destination, CancellationToken cancellationToken)
+    /// <summary>Writes the dataset, or only its <paramref name="rows"/> (in that order) without copying the rest.</summary>
+    public static async Task WriteAsync(Dataset dataset, int[]? rows, Stream destination, CancellationToken cancellationToken)
     {
+        var count = rows?.Length ?? dataset.RowCount;
         var header = new Header(
             dataset.Label,
-            dataset.RowCount,
+            count,
             dataset.Table.Columns.Select(c => new ColumnHeader(c.Name, c.Kind, (c as CategoricalColumn)?.Levels)).ToArray());
         var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
 
@@ -33,14 +35,14 @@ public static class TableSerializer
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
+            const int chunkValues = ChunkBytes / sizeof(int);
             foreach (var column in dataset.Table.Columns)
             {
-                var length = column.Count * sizeof(int);
-                for (var offset = 0; offset < length; offset += ChunkBytes)
+                for (var first = 0; first < count; first += chunkValues)
                 {
-                    var chunk = Math.Min(ChunkBytes, length - offset);
-                    ColumnBytes(column).Slice(offset, chunk).CopyTo(buffer);
-                    await destination.WriteAsync(buffer.AsMemory(0, chunk), cancellationToken);
+                    var values = Math.Min(chunkValues, count - first);
+                    Gather(column, rows, first, values, buffer);
+                    await destination.WriteAsync(buffer.AsMemory(0, values * sizeof(int)), cancellationToken);
                 }
             }
         }
@@ -90,6 +92,24 @@ public static class TableSerializer
         }
 
         return new Dataset(new Table(columns), header.Label);
+    }
+
+    // Copies values [first, first + count) of the column, or of its listed rows, into buffer as raw bytes.
+    private static void Gather(Column column, int[]? rows, int first, int count, byte[] buffer)
+    {
+        var source = ColumnBytes(column);
+        if (rows is null)
+        {
+            source.Slice(first * sizeof(int), count * sizeof(int)).CopyTo(buffer);
+            return;
+        }
+
+        var target = MemoryMarshal.Cast<byte, int>(buffer.AsSpan(0, count * sizeof(int)));
+        var values = MemoryMarshal.Cast<byte, int>(source);
+        for (var i = 0; i < count; i++)
+        {
+            target[i] = values[rows[first + i]];
+        }
     }
 
     // Both kinds store one 4-byte value per row: a float or a category code.

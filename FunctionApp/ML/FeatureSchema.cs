@@ -19,37 +19,53 @@ public sealed record FeatureSchema(
 /// <summary>A model's inputs in order, and the label it predicts.</summary>
 public sealed record ModelSchema(string Label, IReadOnlyList<FeatureSchema> Features)
 {
-    /// <summary>Describes the features of a training split: ranges of numbers, levels of categories.</summary>
-    public static ModelSchema Describe(Dataset train) =>
-        new(train.Label, train.Features.Select(Describe).ToArray());
+    /// <summary>Describes the features of a training split (the dataset's <paramref name="rows"/>, all when null):
+    /// ranges of numbers, levels of categories.</summary>
+    public static ModelSchema Describe(Dataset dataset, int[]? rows = null) =>
+        new(dataset.Label, dataset.Features.Select(f => Describe(f, rows ?? Enumerable.Range(0, dataset.RowCount).ToArray())).ToArray());
 
-    private static FeatureSchema Describe(Column column)
+    private static FeatureSchema Describe(Column column, int[] rows)
     {
         switch (column)
         {
             case NumericColumn numeric:
-                var present = numeric.Values.Where(v => !float.IsNaN(v)).ToArray();
-                return present.Length == 0
-                    ? new FeatureSchema(column.Name, ColumnKind.Numeric, Missing: numeric.Count)
-                    : new FeatureSchema(column.Name, ColumnKind.Numeric, Min: present.Min(), Max: present.Max(),
-                        Mean: present.Average(v => (double)v), Missing: numeric.Count - present.Length);
-            case CategoricalColumn categorical:
-                var used = new bool[categorical.Levels.Count];
+                double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
                 var missing = 0;
-                foreach (var code in categorical.Codes)
+                foreach (var row in rows)
                 {
-                    if (code == CategoricalColumn.Missing)
+                    var value = numeric.Values[row];
+                    if (float.IsNaN(value))
                     {
                         missing++;
+                        continue;
+                    }
+
+                    sum += value;
+                    min = Math.Min(min, value);
+                    max = Math.Max(max, value);
+                }
+
+                var present = rows.Length - missing;
+                return present == 0
+                    ? new FeatureSchema(column.Name, ColumnKind.Numeric, Missing: missing)
+                    : new FeatureSchema(column.Name, ColumnKind.Numeric, Min: min, Max: max, Mean: sum / present, Missing: missing);
+            case CategoricalColumn categorical:
+                var used = new bool[categorical.Levels.Count];
+                var absent = 0;
+                foreach (var row in rows)
+                {
+                    if (categorical.Codes[row] is var code and >= 0)
+                    {
+                        used[code] = true;
                     }
                     else
                     {
-                        used[code] = true;
+                        absent++;
                     }
                 }
 
                 var levels = categorical.Levels.Where((_, i) => used[i]).Order(StringComparer.Ordinal).ToArray();
-                return new FeatureSchema(column.Name, ColumnKind.Categorical, Levels: levels, Missing: missing);
+                return new FeatureSchema(column.Name, ColumnKind.Categorical, Levels: levels, Missing: absent);
             default:
                 throw new ArgumentOutOfRangeException(nameof(column), column.Kind, "Unknown column kind.");
         }

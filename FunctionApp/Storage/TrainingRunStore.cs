@@ -15,11 +15,12 @@ public sealed class TrainingRunStore(BlobContainers containers)
 
     public static BlobPath Candidate(string runId) => new(BlobContainers.Training, $"{runId}/model.zip");
 
-    public async Task WriteTableAsync(BlobPath path, Dataset dataset, CancellationToken cancellationToken)
+    /// <summary>Writes the dataset's <paramref name="rows"/> (all of them when null) as a table blob.</summary>
+    public async Task WriteTableAsync(BlobPath path, Dataset dataset, int[]? rows, CancellationToken cancellationToken)
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
         await using var stream = await blob.OpenWriteAsync(overwrite: true, cancellationToken: cancellationToken);
-        await TableSerializer.WriteAsync(dataset, stream, cancellationToken);
+        await TableSerializer.WriteAsync(dataset, rows, stream, cancellationToken);
     }
 
     public async Task<Dataset> ReadTableAsync(BlobPath path, CancellationToken cancellationToken)

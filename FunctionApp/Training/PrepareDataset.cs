@@ -22,21 +22,23 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
             MaxCategoricalLevels = options.Value.MaxCategoricalLevels,
         };
         var dataset = await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
-        var (train, test) = DatasetSplit.Split(dataset, request.TestFraction, request.Seed);
+        // The splits are written as row lists over the one parsed copy: a dataset is held in memory once.
+        var (train, test) = DatasetSplit.Rows(dataset.RowCount, request.TestFraction, request.Seed);
 
         var trainBlob = TrainingRunStore.TrainSplit(input.RunId);
         var testBlob = TrainingRunStore.TestSplit(input.RunId);
-        await runs.WriteTableAsync(trainBlob, train, cancellationToken);
-        await runs.WriteTableAsync(testBlob, test, cancellationToken);
+        await runs.WriteTableAsync(trainBlob, dataset, train, cancellationToken);
+        await runs.WriteTableAsync(testBlob, dataset, test, cancellationToken);
         var sha256 = await datasets.Sha256Async(source, cancellationToken);
 
-        logger.LogInformation("Prepared {Rows} rows of {Dataset}: {Train} to train, {Test} to test", dataset.RowCount, source, train.RowCount, test.RowCount);
+        logger.LogInformation("Prepared {Rows} rows of {Dataset}: {Train} to train, {Test} to test", dataset.RowCount, source, train.Length, test.Length);
+        var labels = dataset.LabelColumn.Values;
         return new PreparedDataset(
             trainBlob.ToString(),
             testBlob.ToString(),
-            ModelSchema.Describe(train),
-            new RowCounts(train.RowCount, test.RowCount),
-            train.LabelColumn.Values.Average(v => (double)v),
+            ModelSchema.Describe(dataset, train),
+            new RowCounts(train.Length, test.Length),
+            train.Average(row => (double)labels[row]),
             sha256);
     }
 }
