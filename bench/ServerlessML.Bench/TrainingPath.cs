@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using ServerlessML.Data;
 using ServerlessML.ML;
 
@@ -15,14 +13,22 @@ internal static class TrainingPath
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new Options(args);
-        var path = options.Required("csv");
+        var result = await MeasureAsync(options.Required("csv"), options.String("label"));
+        Cases.Write(options, new { seconds = result.Seconds, result.Phases, result.RSquared, result.Rows, peakMemoryMb = Memory.PeakMb() });
+        return 0;
+    }
+
+    public sealed record Result(double Seconds, Dictionary<string, double> Phases, double? RSquared, int Rows);
+
+    public static async Task<Result> MeasureAsync(string path, string? label = null)
+    {
         var total = Stopwatch.StartNew();
         var phases = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
 
         var dataset = await CsvTableReader.ReadAsync(
             _ => Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan)),
-            new DatasetReadOptions { Label = options.String("label") },
+            new DatasetReadOptions { Label = label },
             CancellationToken.None);
         phases["parse"] = Lap(clock);
 
@@ -36,15 +42,7 @@ internal static class TrainingPath
         var metrics = ModelEvaluator.Evaluate(model, FeatureSchema.Of(test), test, train.LabelColumn.Values.Average(v => (double)v));
         phases["evaluate"] = Lap(clock);
 
-        Console.WriteLine(JsonSerializer.Serialize(new
-        {
-            seconds = total.Elapsed.TotalSeconds,
-            phases,
-            rSquared = metrics.RSquared,
-            rows = train.RowCount + test.RowCount,
-            peakMemoryMb = PeakMemoryMb(),
-        }));
-        return 0;
+        return new Result(total.Elapsed.TotalSeconds, phases, metrics.RSquared, train.RowCount + test.RowCount);
     }
 
     private static double Lap(Stopwatch clock)
@@ -52,12 +50,5 @@ internal static class TrainingPath
         var seconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         return Math.Round(seconds, 3);
-    }
-
-    // The process's peak resident set (VmHWM), which is what a Functions instance pays for.
-    private static double PeakMemoryMb()
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 }

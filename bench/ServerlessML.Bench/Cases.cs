@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace ServerlessML.Bench;
+
+/// <summary>The cases that run the app itself: the local host in Release on Azurite, driven over HTTP.</summary>
+internal static class Cases
+{
+    /// <summary>Uploads a CSV as a dataset, then trains on it through POST /api/train → Completed, several times.</summary>
+    public static async Task<int> AppTrainingAsync(string[] args)
+    {
+        var options = new Options(args);
+        var csv = options.Required("csv");
+        var runs = (int)options.Long("runs", 3);
+        await using var stack = await Stack.StartAsync();
+        await stack.StartHostAsync();
+        var upload = Stopwatch.StartNew();
+        await stack.UploadAsync("bench", csv);
+        var uploadSeconds = upload.Elapsed.TotalSeconds;
+
+        var times = new List<double>();
+        var phases = new List<Dictionary<string, double>>();
+        double? rSquared = null;
+        for (var run = 0; run < runs; run++)
+        {
+            // A new model name each run: no production version to compare with, so every run does the same work.
+            var clock = Stopwatch.StartNew();
+            var result = await stack.TrainAsync($"dataset=bench&model=bench-{run}");
+            times.Add(clock.Elapsed.TotalSeconds);
+            rSquared = result.GetProperty("metrics").GetProperty("rSquared").GetDouble();
+            phases.Add(await PhasesAsync(stack, result));
+        }
+
+        Write(options, new
+        {
+            seconds = times,
+            uploadSeconds,
+            phases = phases.SelectMany(p => p).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => Median(g.Select(p => p.Value))),
+            rSquared,
+            hostPeakMemoryMb = stack.Host.PeakMemoryMb(),
+        });
+        return 0;
+    }
+
+    /// <summary>A 1,000-row dataset through the app, against the same training code called directly in this process.</summary>
+    public static async Task<int> OverheadAsync(string[] args)
+    {
+        var options = new Options(args);
+        var csv = options.Required("csv");
+        var runs = (int)options.Long("runs", 5);
+        var direct = new List<double>();
+        for (var run = 0; run <= runs; run++)
+        {
+            var seconds = (await TrainingPath.MeasureAsync(csv)).Seconds;
+            if (run > 0)
+            {
+                direct.Add(seconds);
+            }
+        }
+
+        await using var stack = await Stack.StartAsync();
+        await stack.StartHostAsync();
+        await stack.UploadAsync("small", csv);
+        var app = new List<double>();
+        for (var run = 0; run <= runs; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            await stack.TrainAsync($"dataset=small&model=small-{run}");
+            if (run > 0)
+            {
+                app.Add(clock.Elapsed.TotalSeconds);
+            }
+        }
+
+        Write(options, new { direct, app });
+        return 0;
+    }
+
+    /// <summary>wrk against /api/predict and the echo endpoint, one instance per request and 10,000.</summary>
+    public static async Task<int> ServingAsync(string[] args)
+    {
+        var options = new Options(args);
+        var duration = options.String("duration") ?? "10s";
+        await using var stack = await Stack.StartAsync();
+        await stack.StartHostAsync();
+        var csv = Path.Combine(Paths.Out, "serving.csv");
+        await File.WriteAllTextAsync(csv, ServingData(20_000));
+        await stack.UploadAsync("serving", csv);
+        await stack.TrainAsync("dataset=serving&model=serving");
+
+        var single = Body(1);
+        var batch = Body(10_000);
+        var results = new Dictionary<string, object>();
+        foreach (var (name, body) in new[] { ("single", single), ("batch", batch) })
+        {
+            foreach (var path in new[] { "/api/predict", "/bench/echo" })
+            {
+                await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, "2s", connections: 32);
+                results[$"{name}:{path}"] = await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, duration, connections: name == "single" ? 32 : 8);
+            }
+        }
+
+        Write(options, results);
+        return 0;
+    }
+
+    /// <summary>Process start → first successful prediction of a model already in storage; and the first prediction of a
+    /// version just published.</summary>
+    public static async Task<int> ColdStartAsync(string[] args)
+    {
+        var options = new Options(args);
+        var runs = (int)options.Long("runs", 5);
+        await using var stack = await Stack.StartAsync();
+        await stack.StartHostAsync();
+        var csv = Path.Combine(Paths.Out, "serving.csv");
+        await File.WriteAllTextAsync(csv, ServingData(5_000));
+        await stack.UploadAsync("cold", csv);
+        await stack.TrainAsync("dataset=cold&model=cold");
+        await stack.StopHostAsync();
+
+        var cold = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var elapsed = await stack.StartHostAsync(async (client, uri) =>
+            {
+                using var response = await client.PostAsync(new Uri(uri, "/api/predict"), Json(Body(1, "cold")));
+                return response.IsSuccessStatusCode;
+            });
+            cold.Add(elapsed.TotalSeconds);
+            await stack.StopHostAsync();
+        }
+
+        await stack.StartHostAsync();
+        await stack.TrainAsync("dataset=cold&model=cold&promote=always&seed=7");
+        var clock = Stopwatch.StartNew();
+        using var first = await stack.Client.PostAsync(new Uri(stack.BaseUri, "/api/predict"), Json(Body(1, "cold", version: 2)));
+        var newVersion = clock.Elapsed.TotalSeconds;
+        first.EnsureSuccessStatusCode();
+        clock.Restart();
+        using var second = await stack.Client.PostAsync(new Uri(stack.BaseUri, "/api/predict"), Json(Body(1, "cold", version: 2)));
+        var warm = clock.Elapsed.TotalSeconds;
+
+        Write(options, new { cold, firstPredictionOfNewVersionSeconds = newVersion, warmPredictionSeconds = warm });
+        return 0;
+    }
+
+    // Activity durations from the durable history: what each step of the run took.
+    private static async Task<Dictionary<string, double>> PhasesAsync(Stack stack, JsonElement result)
+    {
+        var blob = result.GetProperty("published").GetProperty("modelBlob").GetString()!;
+        var model = blob.Split('/')[1];
+        var manifest = await stack.Client.GetFromJsonAsync<JsonElement>(new Uri(stack.BaseUri, $"/api/models/{model}/versions/1"));
+        var status = await stack.StatusAsync(manifest.GetProperty("runId").GetString()!, history: true);
+        var phases = new Dictionary<string, double>();
+        foreach (var e in status.GetProperty("historyEvents").EnumerateArray())
+        {
+            if (e.GetProperty("EventType").GetString() == "TaskCompleted")
+            {
+                var took = DateTime.Parse(e.GetProperty("Timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
+                    - DateTime.Parse(e.GetProperty("ScheduledTime").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+                phases[e.GetProperty("FunctionName").GetString()!] = Math.Round(took.TotalSeconds, 3);
+            }
+        }
+
+        var created = DateTime.Parse(status.GetProperty("createdTime").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        var updated = DateTime.Parse(status.GetProperty("lastUpdatedTime").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        phases["orchestration"] = Math.Round((updated - created).TotalSeconds, 3);
+        return phases;
+    }
+
+    /// <summary>Ten features, nine numbers and one city, with a linear truth.</summary>
+    private static string ServingData(int rows)
+    {
+        var random = new Random(5);
+        string[] cities = ["Oslo", "Bergen", "Trondheim", "Stavanger", "Tromsø"];
+        var csv = new StringBuilder(string.Join(',', Enumerable.Range(1, 9).Select(i => $"x{i}")) + ",city,y\n");
+        for (var row = 0; row < rows; row++)
+        {
+            var y = 5.0;
+            for (var i = 1; i <= 9; i++)
+            {
+                var x = Math.Round((random.NextDouble() * 20) - 10, 3);
+                y += i * x;
+                csv.Append(x.ToString(CultureInfo.InvariantCulture)).Append(',');
+            }
+
+            var city = random.Next(cities.Length);
+            csv.Append(cities[city]).Append(',').Append((y + city + random.NextDouble()).ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Body(int instances, string model = "serving", int? version = null)
+    {
+        var random = new Random(9);
+        string[] cities = ["Oslo", "Bergen", "Trondheim", "Stavanger", "Tromsø"];
+        var body = new StringBuilder($"{{\"model\":\"{model}\",{(version is { } v ? $"\"version\":{v}," : "")}\"instances\":[");
+        for (var i = 0; i < instances; i++)
+        {
+            body.Append(i == 0 ? "{" : ",{");
+            for (var f = 1; f <= 9; f++)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"\"x{f}\":{Math.Round((random.NextDouble() * 20) - 10, 3)},");
+            }
+
+            body.Append(CultureInfo.InvariantCulture, $"\"city\":\"{cities[random.Next(cities.Length)]}\"}}");
+        }
+
+        return body.Append("]}").ToString();
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    public static void Write(Options options, object result)
+    {
+        var json = JsonSerializer.Serialize(result);
+        if (options.String("out") is { } path)
+        {
+            File.WriteAllText(path, json);
+        }
+
+        Console.WriteLine(json);
+    }
+}

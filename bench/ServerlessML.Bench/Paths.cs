@@ -1,0 +1,26 @@
+namespace ServerlessML.Bench;
+
+/// <summary>Where the repository and the built local host are.</summary>
+internal static class Paths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string LocalHost => Path.Combine(Root, "FunctionApp.LocalHost", "bin", "Release", "net10.0", "FunctionApp.LocalHost.dll");
+
+    public static string AzuriteBlob => Path.Combine(Root, "node_modules", "azurite", "dist", "src", "blob", "main.js");
+
+    public static string Out => Path.Combine(Root, "bench", "out");
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ServerlessML.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the repository.");
+    }
+}

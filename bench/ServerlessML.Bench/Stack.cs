@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ServerlessML.Bench;
+
+/// <summary>Azurite (blob, in memory) and the local host in Release, on free loopback ports: the app as a user runs it.</summary>
+internal sealed class Stack : IAsyncDisposable
+{
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly ChildProcess _azurite;
+    private ChildProcess? _host;
+
+    private Stack(ChildProcess azurite, int azuritePort)
+    {
+        _azurite = azurite;
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{azuritePort}/devstoreaccount1;";
+        Client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+    }
+
+    public string ConnectionString { get; }
+
+    public HttpClient Client { get; }
+
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1");
+
+    public ChildProcess Host => _host ?? throw new InvalidOperationException("The local host is not running.");
+
+    public static async Task<Stack> StartAsync()
+    {
+        var port = ChildProcess.FreePort();
+        var azurite = ChildProcess.Start("node", [Paths.AzuriteBlob, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent"]);
+        var stack = new Stack(azurite, port);
+        await WaitAsync(async () =>
+        {
+            using var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync("127.0.0.1", port);
+            return true;
+        });
+        return stack;
+    }
+
+    /// <summary>Starts the local host and returns how long it took until <paramref name="ready"/> first succeeded.</summary>
+    public async Task<TimeSpan> StartHostAsync(Func<HttpClient, Uri, Task<bool>>? ready = null)
+    {
+        var port = ChildProcess.FreePort();
+        BaseUri = new Uri($"http://127.0.0.1:{port}");
+        var clock = Stopwatch.StartNew();
+        _host = ChildProcess.Start("dotnet", [Paths.LocalHost, "--urls", BaseUri.ToString()], new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = ConnectionString,
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, Path.Combine(Paths.Out, $"localhost-{port}.log"));
+        ready ??= async (client, uri) => (await client.GetAsync(new Uri(uri, "/runtime/webhooks/durabletask/instances/ready"))).StatusCode == System.Net.HttpStatusCode.NotFound;
+        await WaitAsync(() => ready(Client, BaseUri));
+        return clock.Elapsed;
+    }
+
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+            _host = null;
+        }
+    }
+
+    public async Task UploadAsync(string name, string csv)
+    {
+        await using var file = File.OpenRead(csv);
+        using var content = new StreamContent(file, 1 << 20);
+        content.Headers.ContentType = new("text/csv");
+        using var response = await Client.PutAsync(new Uri(BaseUri, $"/api/datasets/{name}"), content);
+        await EnsureAsync(response, HttpStatusCodes(201, 409));
+    }
+
+    /// <summary>Trains through POST /api/train?…&amp;wait= and returns the orchestration's output.</summary>
+    public async Task<JsonElement> TrainAsync(string query)
+    {
+        using var response = await Client.PostAsync(new Uri(BaseUri, $"/api/train?{query}&wait=600"), null);
+        await EnsureAsync(response, HttpStatusCodes(200));
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> StatusAsync(string instanceId, bool history)
+    {
+        using var response = await Client.GetAsync(new Uri(BaseUri, $"/runtime/webhooks/durabletask/instances/{instanceId}?showHistory={history.ToString().ToLowerInvariant()}"));
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopHostAsync();
+        await _azurite.DisposeAsync();
+        Client.Dispose();
+    }
+
+    private static int[] HttpStatusCodes(params int[] codes) => codes;
+
+    private static async Task EnsureAsync(HttpResponseMessage response, int[] expected)
+    {
+        if (!expected.Contains((int)response.StatusCode))
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> ready)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            try
+            {
+                if (await ready())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException && DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Gave up waiting for a process to answer.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}
