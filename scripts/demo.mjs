@@ -60,7 +60,7 @@ async function follow(location) {
   for (;;) {
     const response = await fetch(location);
     const status = await response.json();
-    const phase = status.customStatus?.phase ?? status.runtimeStatus.toLowerCase();
+    const phase = status.customStatus?.phase ?? 'starting';
     const line = `  ${status.runtimeStatus.padEnd(9)} ${phase.padEnd(11)} ${((Date.now() - started) / 1000).toFixed(1)} s`;
     if (process.stdout.isTTY) {
       process.stdout.write(`\r${line}   `);

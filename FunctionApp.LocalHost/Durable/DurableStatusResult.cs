@@ -34,7 +34,7 @@ public sealed class DurableStatusResult(OrchestrationMetadata instance, IReadOnl
         }
 
         response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(response.Body);
         Write(writer);
         await writer.FlushAsync(httpContext.RequestAborted);
     }

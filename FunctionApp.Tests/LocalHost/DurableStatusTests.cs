@@ -4,6 +4,7 @@ using DurableTask.Core;
 using DurableTask.Core.History;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using ServerlessML.LocalHost.Durable;
 
@@ -22,6 +23,33 @@ public sealed class DurableStatusTests
     public void StatusCode_FollowsTheFunctionsHost(OrchestrationRuntimeStatus status, bool returnInternalServerErrorOnFailure, int expected)
     {
         Assert.That(DurableStatusResult.StatusCode(status, returnInternalServerErrorOnFailure), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task FailedRun_AsksFor500_AnswersWithTheFailureAsOutputAndNoLocation()
+    {
+        var failed = new OrchestrationMetadata("TrainingOrchestration", "run-1")
+        {
+            RuntimeStatus = OrchestrationRuntimeStatus.Failed,
+            CreatedAt = new DateTimeOffset(2026, 11, 28, 10, 0, 0, 250, TimeSpan.Zero),
+            LastUpdatedAt = new DateTimeOffset(2026, 11, 28, 10, 0, 3, TimeSpan.Zero),
+            SerializedInput = """{"model":"m"}""",
+            SerializedCustomStatus = """{"phase":"failed"}""",
+            FailureDetails = new TaskFailureDetails("TrainingFailedException", "Training failed: no rows", null, null, null),
+        };
+        var context = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
+
+        await new DurableStatusResult(failed, null, new DurableStatusQuery(false, false, true, true)).ExecuteAsync(context);
+        context.Response.Body.Position = 0;
+        using var body = await JsonDocument.ParseAsync(context.Response.Body);
+
+        Assert.That(context.Response.StatusCode, Is.EqualTo(500));
+        Assert.That(context.Response.Headers.Location.ToString(), Is.Empty);
+        Assert.That(body.RootElement.GetProperty("output").GetString(), Is.EqualTo("Training failed: no rows"));
+        Assert.That(body.RootElement.GetProperty("customStatus").GetProperty("phase").GetString(), Is.EqualTo("failed"));
+        Assert.That(body.RootElement.GetProperty("input").GetProperty("model").GetString(), Is.EqualTo("m"));
+        Assert.That(body.RootElement.GetProperty("createdTime").GetString(), Is.EqualTo("2026-11-28T10:00:00Z"));
+        Assert.That(body.RootElement.GetProperty("lastUpdatedTime").GetString(), Is.EqualTo("2026-11-28T10:00:03Z"));
     }
 
     [TestCase("showHistory=true&showInput=false", true, false, false, false)]
