@@ -53,14 +53,17 @@ public sealed class DurableHttpApiTests
     }
 
     [Test]
-    public async Task Terminate_Unfinished_Returns202AndTheInstanceEndsTerminatedWithTheReason()
+    public async Task Terminate_Running_Returns202AndTheInstanceEndsTerminatedWithTheReason()
     {
-        var (_, status) = await StartSuspendedRunAsync();
+        var status = await StartRunAsync();
+        var before = await StatusPoll.GetAsync(Client, status);
 
         using var terminate = await Client.PostAsync(status + "/terminate?reason=changed%20my%20mind", null);
-        var polls = await StatusPoll.UntilAsync(Client, status, "Terminated");
+        var polls = await StatusPoll.UntilAsync(Client, status, "Terminated", "Completed", "Failed");
 
+        Assert.That(before.RuntimeStatus, Is.AnyOf("Pending", "Running"));
         Assert.That(terminate.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(polls[^1].RuntimeStatus, Is.EqualTo("Terminated"));
         Assert.That(polls[^1].Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(polls[^1].Location, Is.Null);
         Assert.That(polls[^1].Body.GetProperty("output").GetString(), Is.EqualTo("changed my mind"));
@@ -154,13 +157,19 @@ public sealed class DurableHttpApiTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
-    // Enough rows that preparing them takes far longer than the suspend request that follows the 202.
+    // Enough rows that preparing them takes far longer than the request that follows the 202.
+    private async Task<Uri> StartRunAsync(string? model = null)
+    {
+        using var train = await Client.PostAsync(
+            $"/api/train?model={model ?? ModelNames.Unique("durable")}", new StringContent(SyntheticData.Csv(20_000, withCity: true), Encoding.UTF8, "text/csv"));
+        Assert.That(train.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        return train.Headers.Location!;
+    }
+
     private async Task<(string Model, Uri Status)> StartSuspendedRunAsync()
     {
         var model = ModelNames.Unique("durable");
-        using var train = await Client.PostAsync($"/api/train?model={model}", new StringContent(SyntheticData.Csv(20_000, withCity: true), Encoding.UTF8, "text/csv"));
-        Assert.That(train.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-        var status = train.Headers.Location!;
+        var status = await StartRunAsync(model);
         using var suspend = await Client.PostAsync(status + "/suspend?reason=test", null);
         Assert.That(suspend.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var polls = await StatusPoll.UntilAsync(Client, status, "Suspended", "Completed", "Failed");

@@ -17,7 +17,7 @@ public sealed class LocalHostEndToEndTests
     public async Task StopAsync() => await _server.DisposeAsync();
 
     [Test]
-    public async Task Train_FollowLocationUntilCompleted_ThenPredict_PredictsCloseToTheTruth()
+    public async Task Train_FollowLocationUntilCompleted_ThenPredict_PredictsCloseToTheTruth_AndTheRunCannotBeTerminated()
     {
         var model = ModelNames.Unique("local");
 
@@ -26,6 +26,7 @@ public sealed class LocalHostEndToEndTests
         using var predict = await _server.Client.PostAsync("/api/predict", new StringContent(
             $$"""{"model": "{{model}}", "instances": [{"x1": 1.5, "x2": -0.5, "city": "Oslo"}, {"x1": -2, "x2": 1, "city": "Bergen"}]}""", Encoding.UTF8, "application/json"));
         using var prediction = JsonDocument.Parse(await predict.Content.ReadAsStringAsync());
+        using var terminate = await _server.Client.PostAsync($"{train.Headers.Location}/terminate?reason=late", null);
 
         var final = polls[^1];
         var running = polls.Take(polls.Count - 1).ToList();
@@ -38,6 +39,7 @@ public sealed class LocalHostEndToEndTests
         Assert.That(final.Body.GetProperty("output").GetProperty("metrics").GetProperty("rSquared").GetDouble(), Is.GreaterThan(0.99));
         Assert.That(running.Select(p => (p.Status, p.Location, p.RetryAfter)), Has.All.EqualTo((HttpStatusCode.Accepted, train.Headers.Location, "5")));
         Assert.That(running.Select(p => p.RuntimeStatus), Has.All.AnyOf("Pending", "Running"));
+        Assert.That(terminate.StatusCode, Is.EqualTo(HttpStatusCode.Gone));
         Assert.That(predict.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(prediction.RootElement.GetProperty("predictions")[0].GetDouble(), Is.EqualTo(SyntheticData.Truth(1.5, -0.5, "Oslo")).Within(0.1));
         Assert.That(prediction.RootElement.GetProperty("predictions")[1].GetDouble(), Is.EqualTo(SyntheticData.Truth(-2, 1, "Bergen")).Within(0.1));
