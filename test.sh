@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs Azurite from package-lock.json when it is missing or stale,
-# then builds and runs the .NET tests (which restore their own packages). Extra arguments go to dotnet test.
+# Runs every test on a fresh machine: installs Azurite from package-lock.json when it is missing or stale, builds and
+# runs the .NET tests (which restore their own packages), then tests ./run.sh itself (scripts/test-run.sh).
+# Extra arguments go to dotnet test, and then only the .NET tests they select run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
-
+scripts/install-azurite.sh
 dotnet test ServerlessML.sln "$@"
+
+if [ $# -eq 0 ]; then
+  scripts/test-run.sh
+fi

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessML.Http;
+using ServerlessML.Tests.Infrastructure;
 using ServerlessML.Training;
 
 namespace ServerlessML.Tests.Contract;
@@ -12,12 +13,6 @@ namespace ServerlessML.Tests.Contract;
 /// </summary>
 public sealed class FunctionMetadataTests
 {
-    private static readonly Lazy<JsonElement[]> s_functions = new(() =>
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
-        return JsonDocument.Parse(File.ReadAllText(path)).RootElement.EnumerateArray().ToArray();
-    });
-
     [TestCase("Train", "train", "post", "function")]
     [TestCase("Predict", "predict", "post", "function")]
     [TestCase("PutDataset", "datasets/{name}", "put", "function")]
@@ -71,7 +66,7 @@ public sealed class FunctionMetadataTests
     {
         var assembly = typeof(TrainFunction).Assembly;
 
-        foreach (var function in s_functions.Value)
+        foreach (var function in FunctionsMetadata.Functions)
         {
             var entryPoint = function.GetProperty("entryPoint").GetString()!;
             var cut = entryPoint.LastIndexOf('.');
@@ -89,12 +84,10 @@ public sealed class FunctionMetadataTests
             .Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name)
             .OfType<string>();
 
-        Assert.That(s_functions.Value.Select(f => f.GetProperty("name").GetString()), Is.EquivalentTo(inCode));
+        Assert.That(FunctionsMetadata.Functions.Select(FunctionsMetadata.Name), Is.EquivalentTo(inCode));
     }
 
-    private static JsonElement Function(string name) =>
-        s_functions.Value.Single(f => f.GetProperty("name").GetString() == name);
+    private static JsonElement Function(string name) => FunctionsMetadata.Function(name);
 
-    private static JsonElement Trigger(string name) =>
-        Function(name).GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+    private static JsonElement Trigger(string name) => FunctionsMetadata.Trigger(Function(name));
 }

@@ -40,7 +40,7 @@ public sealed class Azurite : IAsyncDisposable
         var port = FreePort();
         var start = new ProcessStartInfo("node")
         {
-            ArgumentList = { main, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose" },
+            ArgumentList = { main, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry" },
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration.Memory;
+using ServerlessML.Http;
+using ServerlessML.LocalHost.Configuration;
+using ServerlessML.LocalHost.Durable;
+using ServerlessML.LocalHost.Functions;
+
+namespace ServerlessML.LocalHost;
+
+/// <summary>
+/// The local host: the function app's HTTP functions, its orchestration on the in-process Durable Task backend and the
+/// durable instance API, on Kestrel, configured from the same host.json and local.settings.json as the Functions host.
+/// </summary>
+public static class LocalHostApp
+{
+    /// <summary>Where <c>func start</c> listens.</summary>
+    public const string DefaultUrl = "http://localhost:7071";
+
+    private static readonly Dictionary<string, string?> s_defaults = new()
+    {
+        // What Core Tools' local.settings.json template says: the storage emulator on its default ports.
+        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
+        ["Logging:LogLevel:Grpc"] = "Warning",
+        ["Logging:LogLevel:Azure"] = "Warning",
+        // The in-process backend runs a second host whose lifetime messages would only confuse; Program says where it listens.
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+    };
+
+    // Any of these means the user chose where to listen.
+    private static readonly string[] s_endpointKeys = ["urls", "http_ports", "https_ports"];
+
+    /// <summary>The HTTP functions the local host serves: the route table a test keeps equal to functions.metadata.</summary>
+    public static IReadOnlyList<HttpFunction> Functions { get; } = HttpFunction.Discover(typeof(TrainFunction).Assembly);
+
+    /// <param name="args">Command-line arguments, e.g. <c>--urls http://localhost:7072</c>.</param>
+    /// <param name="settings">Settings that win over every other source (tests).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var directory = AppContext.BaseDirectory;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = directory });
+
+        // Lowest precedence first: defaults, then local.settings.json, then what the builder added (environment
+        // variables, command line), as under Core Tools, where the environment wins over local.settings.json.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = s_defaults });
+        builder.Configuration.Sources.Insert(1, new MemoryConfigurationSource { InitialData = LocalSettings.Load(directory) });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (s_endpointKeys.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+
+        var host = HostJson.Load(directory);
+        var services = builder.Services;
+
+        // Before AddServerlessML, whose default expects the Functions host's durable client to know its own URLs.
+        services.AddSingleton<IDurableManagementLinks, RequestManagementLinks>();
+        services.AddServerlessML();
+        services.AddInMemoryDurableBackend(host);
+        services.AddMvcCore();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnhandledExceptionHandler>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.MapHttpFunctions(Functions, host.RoutePrefix);
+        app.MapDurableHttpApi();
+        return app;
+    }
+}
