@@ -76,6 +76,9 @@ public static class LocalHostApp
         app.UseExceptionHandler();
         app.MapHttpFunctions(Functions, host.RoutePrefix);
         app.MapDurableHttpApi();
+#if BENCHMARK_ENDPOINTS
+        app.MapBenchmarkEcho();
+#endif
         return app;
     }
 }

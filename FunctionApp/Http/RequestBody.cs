@@ -13,25 +13,32 @@ public static class RequestBody
             throw LengthLimitedStream.TooLarge(limit);
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 64 * 1024);
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (request.ContentLength is { } declared)
         {
-            if (buffer.Length + read > limit)
+            // The server holds a body to its declared length, so it is read straight into an array of that size.
+            var exact = declared > 0 ? new byte[declared] : throw new InvalidRequestException("The request body is empty.");
+            await request.Body.ReadExactlyAsync(exact, cancellationToken);
+            return exact;
+        }
+
+        var body = new byte[16 * 1024];
+        var filled = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken)) > 0)
+        {
+            filled += read;
+            if (filled > limit)
             {
                 throw LengthLimitedStream.TooLarge(limit);
             }
 
-            buffer.Write(chunk, 0, read);
+            if (filled == body.Length)
+            {
+                Array.Resize(ref body, (int)Math.Min(limit + 1, (long)body.Length * 2));
+            }
         }
 
-        if (buffer.Length == 0)
-        {
-            throw new InvalidRequestException("The request body is empty.");
-        }
-
-        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+        return filled > 0 ? body[..filled] : throw new InvalidRequestException("The request body is empty.");
     }
 
     /// <summary>The media type of the request without parameters, lowercase; null when none is given.</summary>

@@ -9,13 +9,14 @@ namespace ServerlessML.Serving;
 /// schema: every feature present, none extra, numbers for numeric features, text (or numbers) for categories,
 /// null for a missing value.
 /// </summary>
-public static class FeatureBatchReader
+public sealed class FeatureBatchReader(ModelSchema schema, string model)
 {
-    public static FeatureBatch FromInstances(JsonElement instances, ModelSchema schema, string model)
+    private readonly Dictionary<string, int> _index = schema.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+    private readonly int[] _slots = Slots(schema);
+
+    public FeatureBatch FromInstances(JsonElement instances)
     {
         var batch = new FeatureBatch(schema, instances.GetArrayLength());
-        var index = schema.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        var slots = Slots(schema);
         var row = 0;
         foreach (var instance in instances.EnumerateArray())
         {
@@ -27,14 +28,20 @@ public static class FeatureBatchReader
             var seen = 0;
             foreach (var property in instance.EnumerateObject())
             {
-                if (!index.TryGetValue(property.Name, out var feature))
+                // Clients mostly send features in the schema's order: comparing in place avoids a string per name.
+                var feature = seen < schema.Features.Count && property.NameEquals(schema.Features[seen].Name) ? seen : -1;
+                if (feature < 0 && !_index.TryGetValue(property.Name, out feature))
                 {
                     throw new InvalidRequestException(property.Name == schema.Label
                         ? $"instances[{row}] has '{property.Name}', the label that model '{model}' predicts; leave it out."
                         : $"instances[{row}] has '{property.Name}', which is not a feature of model '{model}'. Its features are {Names(schema)}.");
                 }
 
-                Set(batch, schema, slots, row, feature, property.Value, $"instances[{row}].{property.Name}");
+                if (Set(batch, row, feature, property.Value) is { } problem)
+                {
+                    throw new InvalidRequestException($"instances[{row}].{property.Name} {problem}");
+                }
+
                 seen++;
             }
 
@@ -52,10 +59,9 @@ public static class FeatureBatchReader
         return batch;
     }
 
-    public static FeatureBatch FromRows(JsonElement rows, ModelSchema schema, string model)
+    public FeatureBatch FromRows(JsonElement rows)
     {
         var batch = new FeatureBatch(schema, rows.GetArrayLength());
-        var slots = Slots(schema);
         var row = 0;
         foreach (var values in rows.EnumerateArray())
         {
@@ -68,7 +74,11 @@ public static class FeatureBatchReader
             var feature = 0;
             foreach (var value in values.EnumerateArray())
             {
-                Set(batch, schema, slots, row, feature, value, $"rows[{row}][{feature}] ('{schema.Features[feature].Name}')");
+                if (Set(batch, row, feature, value) is { } problem)
+                {
+                    throw new InvalidRequestException($"rows[{row}][{feature}] ('{schema.Features[feature].Name}') {problem}");
+                }
+
                 feature++;
             }
 
@@ -78,28 +88,40 @@ public static class FeatureBatchReader
         return batch;
     }
 
-    private static void Set(FeatureBatch batch, ModelSchema schema, int[] slots, int row, int feature, JsonElement value, string path)
+    // Stores one value; returns what is wrong with it (to follow its path in the error), or null.
+    private string? Set(FeatureBatch batch, int row, int feature, JsonElement value)
     {
-        var slot = slots[feature];
+        var slot = _slots[feature];
         if (schema.Features[feature].Kind == ColumnKind.Numeric)
         {
-            batch.Numbers[(row * batch.NumericCount) + slot] = value.ValueKind switch
+            switch (value.ValueKind)
             {
-                JsonValueKind.Null => float.NaN,
-                JsonValueKind.Number when value.TryGetSingle(out var number) && float.IsFinite(number) => number,
-                JsonValueKind.Number => throw new InvalidRequestException($"{path}: {value.GetRawText()} is out of range for a 32-bit number."),
-                _ => throw new InvalidRequestException($"{path} must be a number or null, not {Describe(value)}."),
-            };
+                case JsonValueKind.Null:
+                    batch.Numbers[(row * batch.NumericCount) + slot] = float.NaN;
+                    return null;
+                case JsonValueKind.Number when value.TryGetSingle(out var number) && float.IsFinite(number):
+                    batch.Numbers[(row * batch.NumericCount) + slot] = number;
+                    return null;
+                case JsonValueKind.Number:
+                    return $"is {value.GetRawText()}, out of range for a 32-bit number.";
+                default:
+                    return $"must be a number or null, not {Describe(value)}.";
+            }
         }
-        else
+
+        switch (value.ValueKind)
         {
-            batch.Texts[(row * batch.TextCount) + slot] = value.ValueKind switch
-            {
-                JsonValueKind.Null => ReadOnlyMemory<char>.Empty,
-                JsonValueKind.String => value.GetString().AsMemory(),
-                JsonValueKind.Number => value.GetRawText().AsMemory(),
-                _ => throw new InvalidRequestException($"{path} must be a string or null, not {Describe(value)}."),
-            };
+            case JsonValueKind.Null:
+                batch.Texts[(row * batch.TextCount) + slot] = ReadOnlyMemory<char>.Empty;
+                return null;
+            case JsonValueKind.String:
+                batch.Texts[(row * batch.TextCount) + slot] = value.GetString().AsMemory();
+                return null;
+            case JsonValueKind.Number:
+                batch.Texts[(row * batch.TextCount) + slot] = value.GetRawText().AsMemory();
+                return null;
+            default:
+                return $"must be a string or null, not {Describe(value)}.";
         }
     }
 

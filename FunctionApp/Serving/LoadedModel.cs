@@ -5,14 +5,20 @@ using ServerlessML.Storage;
 
 namespace ServerlessML.Serving;
 
-/// <summary>One published model version in memory, with a pool of predictors so concurrent requests never share one.</summary>
+/// <summary>
+/// One published model version in memory. A linear model (every model this app trains) scores through its own
+/// parameters; any other through a pool of ML.NET row predictors, so concurrent requests never share one.
+/// </summary>
 public sealed class LoadedModel
 {
+    private readonly LinearPredictor? _linear;
     private readonly ObjectPool<RowPredictor> _predictors;
 
     public LoadedModel(ModelManifest manifest, ITransformer transformer)
     {
         Manifest = manifest;
+        Reader = new FeatureBatchReader(manifest.Schema, manifest.Model);
+        _linear = LinearPredictor.TryCreate(transformer, manifest.Schema);
         _predictors = new DefaultObjectPool<RowPredictor>(new PredictorPolicy(transformer, manifest.Schema), Environment.ProcessorCount * 4);
     }
 
@@ -20,9 +26,18 @@ public sealed class LoadedModel
 
     public ModelSchema Schema => Manifest.Schema;
 
+    /// <summary>Reads request instances into batches this model can score.</summary>
+    public FeatureBatchReader Reader { get; }
+
     public float[] Predict(FeatureBatch batch)
     {
         var predictions = new float[batch.Rows];
+        if (_linear is not null)
+        {
+            _linear.Predict(batch, predictions);
+            return predictions;
+        }
+
         var predictor = _predictors.Get();
         try
         {

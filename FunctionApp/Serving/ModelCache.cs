@@ -26,6 +26,11 @@ public sealed class ModelCache(ModelStore store, IOptions<ServingOptions> option
 
         var entry = _models.GetOrAdd((model, v), key => new Entry(new Lazy<Task<LoadedModel?>>(() => LoadAsync(key.Model, key.Version))));
         entry.LastUsed = clock.GetTimestamp();
+        if (entry.Model.Value.IsCompletedSuccessfully && entry.Model.Value.Result is { } ready)
+        {
+            return ready;
+        }
+
         try
         {
             var loaded = await entry.Model.Value.WaitAsync(cancellationToken);
@@ -47,6 +52,13 @@ public sealed class ModelCache(ModelStore store, IOptions<ServingOptions> option
     private async Task<int?> ProductionVersionAsync(string model, CancellationToken cancellationToken)
     {
         var now = clock.GetTimestamp();
+
+        // The common case, a fresh answer, reads without writing: AddOrUpdate would take a lock every request.
+        if (_production.TryGetValue(model, out var known) && IsFresh(known, now) && known.Version.IsCompletedSuccessfully)
+        {
+            return known.Version.Result;
+        }
+
         var lookup = _production.AddOrUpdate(
             model,
             _ => new AliasLookup(now, ReadAliasAsync(model)),

@@ -19,8 +19,8 @@ public sealed class PredictionService(ModelCache cache)
                 : $"Model '{request.Model}' has no production version. Train it first with POST /api/train?model={request.Model}.");
 
         FeatureBatch batch = request.Instances is { } instances
-            ? FeatureBatchReader.FromInstances(instances, model.Schema, request.Model)
-            : FeatureBatchReader.FromRows(request.Rows!.Value, model.Schema, request.Model);
+            ? model.Reader.FromInstances(instances)
+            : model.Reader.FromRows(request.Rows!.Value);
         return new PredictionResponse(request.Model, model.Manifest.Version, model.Predict(batch));
     }
 }

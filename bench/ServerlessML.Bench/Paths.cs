@@ -5,7 +5,8 @@ internal static class Paths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string LocalHost => Path.Combine(Root, "FunctionApp.LocalHost", "bin", "Release", "net10.0", "FunctionApp.LocalHost.dll");
+    /// <summary>The local host as bench/run.sh builds it: Release, with the echo baseline endpoint.</summary>
+    public static string LocalHost => Path.Combine(Out, "localhost", "FunctionApp.LocalHost.dll");
 
     public static string AzuriteBlob => Path.Combine(Root, "node_modules", "azurite", "dist", "src", "blob", "main.js");
 
