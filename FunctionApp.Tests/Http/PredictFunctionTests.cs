@@ -59,9 +59,14 @@ public sealed class PredictFunctionTests
     [TestCase("""{"model": "MODEL", "instances": [{"x1": "one", "x2": 2, "city": "Oslo"}]}""", 400, "instances[0].x1 must be a number or null, not the string \"one\"")]
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": true}]}""", 400, "instances[0].city must be a string or null")]
     [TestCase("""{"model": "MODEL", "rows": [[1, 2]]}""", 400, "rows[0] must be an array of 3 values")]
+    [TestCase("""{"model": "MODEL", "rows": [[1, 2, "Oslo", 4]]}""", 400, "rows[0] must be an array of 3 values")]
+    [TestCase("""{"model": "MODEL", "rows": [[1, "two", "Oslo"]]}""", 400, "rows[0][1] ('x2') must be a number or null, not the string \"two\"")]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x1": 2, "city": "Oslo"}]}""", 400, "instances[0] names 'x1' more than once")]
+    [TestCase("""{"instances": [{"x1": 1e39, "x2": 2, "city": "Oslo"}], "model": "MODEL"}""", 400, "instances[0].x1 is 1e39, out of range")]
     [TestCase("""{"model": "MODEL"}""", 400, "Send either 'instances'")]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}], "rows": [[1, 2, "Oslo"]]}""", 400, "not both or neither")]
     [TestCase("""{"model": "MODEL", "instances": []}""", 400, "Send between 1 and")]
-    [TestCase("""{"model": "MODEL", "instances": [{}], "extra": 1}""", 400, "'extra', which is not understood")]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}], "extra": 1}""", 400, "'extra', which is not understood")]
     [TestCase("""{"model": "MODEL", "version": 0, "instances": [{}]}""", 400, "'version' must be a positive whole number")]
     [TestCase("""{"model": "MODEL", "instances": [""", 400, "The body is not valid JSON")]
     public async Task Predict_BadRequest_AnswersProblemNamingWhatToFix(string body, int status, string detail)
@@ -77,6 +82,19 @@ public sealed class PredictFunctionTests
         Assert.That(response.Status, Is.EqualTo(status), response.Body);
         Assert.That(response.ContentType, Does.StartWith("application/problem+json"));
         Assert.That(response.Json.GetProperty("detail").GetString(), Does.Contain(detail));
+    }
+
+    [TestCase("""{"instances": [{"x1": 1, "x2": 2, "city": "Oslo"}], "model": "MODEL"}""", 1)]
+    [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}], "version": 1}""", 1)]
+    [TestCase("""{"rows": [[1, 2, "Oslo"]], "version": 1, "model": "MODEL"}""", 1)]
+    public async Task Predict_ModelNamedAfterTheValues_IsStillTheOneUsed(string body, int version)
+    {
+        var response = await PredictAsync(body.Replace("MODEL", _model, StringComparison.Ordinal));
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.GetProperty("model").GetString(), Is.EqualTo(_model));
+        Assert.That(response.Json.GetProperty("version").GetInt32(), Is.EqualTo(version));
+        Assert.That(response.Json.GetProperty("predictions")[0].GetDouble(), Is.EqualTo(SyntheticData.Truth(1, 2, "Oslo")).Within(0.1));
     }
 
     [Test]

@@ -229,8 +229,8 @@ public sealed class ModelRegistryTests
         await TrainAsync(model, csv, "never");
         var service = _host.Get<PredictionService>();
         var rows = """[{"x1": 0.5, "x2": 1.5, "city": "Bergen"}, {"x1": -4, "x2": null, "city": "Tromsø"}, {"x1": 3, "x2": 0, "city": "Reykjavík"}]""";
-        var first = await service.PredictAsync(new PredictionRequest(model, 1, JsonDocument.Parse(rows).RootElement, null), CancellationToken.None);
-        var second = await service.PredictAsync(new PredictionRequest(model, 2, JsonDocument.Parse(rows).RootElement, null), CancellationToken.None);
+        var first = await service.PredictAsync(PredictRequests.Instances(model, rows, 1), CancellationToken.None);
+        var second = await service.PredictAsync(PredictRequests.Instances(model, rows, 2), CancellationToken.None);
         var manifests = await _host.Get<ModelStore>().ListManifestsAsync(model, CancellationToken.None);
 
         Assert.That(second.Predictions, Is.EqualTo(first.Predictions));
@@ -249,7 +249,7 @@ public sealed class ModelRegistryTests
     }
 
     private Task<PredictionResponse> PredictAsync(string model) =>
-        _host.Get<PredictionService>().PredictAsync(new PredictionRequest(model, null, JsonDocument.Parse(Instance).RootElement, null), CancellationToken.None);
+        _host.Get<PredictionService>().PredictAsync(PredictRequests.Instances(model, Instance), CancellationToken.None);
 
     private Task<HttpExchange> ModelsAsync(HttpExchange exchange, Func<ModelFunctions, Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Mvc.IActionResult>> call) =>
         Functions.CallAsync<ModelFunctions>(_host.Services, exchange, f => call(f, exchange.Request));

@@ -43,7 +43,7 @@ public sealed class PredictionDuringPublishTests
     }
 
     private static PredictionRequest Request(string model, int? version, string instances) =>
-        new(model, version, JsonDocument.Parse(instances).RootElement, null);
+        PredictRequests.Instances(model, instances, version);
 
     private static string Shift(string line, double by)
     {

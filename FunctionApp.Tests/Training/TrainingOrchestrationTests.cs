@@ -120,6 +120,5 @@ public sealed class TrainingOrchestrationTests
         Assert.That(await _host.Get<ModelStore>().GetAliasAsync(model, ModelStore.Production, CancellationToken.None), Is.EqualTo(2));
     }
 
-    internal static PredictionRequest Instances(string model, string json) =>
-        new(model, null, JsonDocument.Parse(json).RootElement, null);
+    private static PredictionRequest Instances(string model, string json) => PredictRequests.Instances(model, json);
 }
