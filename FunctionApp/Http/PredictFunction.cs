@@ -15,11 +15,11 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
         CancellationToken cancellationToken) =>
         await Problems.HandleAsync(async () =>
         {
-            var prediction = PredictionRequest.Parse(await ReadAsync(request, cancellationToken));
-            return new JsonResult(await predictions.PredictAsync(prediction, cancellationToken));
+            using var body = await ReadAsync(request, cancellationToken);
+            return new JsonResult(await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken));
         });
 
-    private async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<PooledBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var mediaType = RequestBody.MediaType(request);
         if (!RequestBody.IsJson(mediaType))
@@ -27,6 +27,6 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
             throw RequestBody.UnsupportedMediaType(mediaType, "application/json");
         }
 
-        return await RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        return await RequestBody.ReadPooledAsync(request, options.Value.MaxRequestBytes, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 
@@ -39,6 +40,33 @@ public static class RequestBody
         }
 
         return filled > 0 ? body[..filled] : throw new InvalidRequestException("The request body is empty.");
+    }
+
+    /// <summary>Reads a body into a rented array: for bodies read on every request, where a fresh array of a large body
+    /// would land on the large-object heap each time. Dispose it when done with the bytes.</summary>
+    public static async Task<PooledBody> ReadPooledAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw LengthLimitedStream.TooLarge(limit);
+        }
+
+        var body = new PooledBody(ArrayPool<byte>.Shared.Rent((int)(request.ContentLength ?? 16 * 1024)));
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(body.Free, cancellationToken)) > 0)
+            {
+                body.Advance(read, limit);
+            }
+
+            return body.Length > 0 ? body : throw new InvalidRequestException("The request body is empty.");
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The media type of the request without parameters, lowercase; null when none is given.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using ServerlessML.Data;
 
 namespace ServerlessML.ML;
@@ -5,17 +7,19 @@ namespace ServerlessML.ML;
 /// <summary>
 /// Feature values of one or more rows to predict, laid out row by row: numbers in <see cref="Numbers"/>
 /// (NaN = missing), categories in <see cref="Texts"/> (empty = missing), each in the schema's feature order.
-/// Rows can be added one by one (<see cref="AddRow"/>) when their number is not known in advance.
+/// Rows can be added one by one (<see cref="AddRow"/>) when their number is not known in advance. The arrays are
+/// rented, and a large batch's would otherwise land on the large-object heap every request: dispose the batch.
+/// The arrays may be longer than the rows need.
 /// </summary>
-public sealed class FeatureBatch
+public sealed class FeatureBatch : IDisposable
 {
     public FeatureBatch(ModelSchema schema, int rows)
     {
         NumericCount = schema.Features.Count(f => f.Kind == ColumnKind.Numeric);
         TextCount = schema.Features.Count - NumericCount;
         Rows = rows;
-        Numbers = new float[rows * NumericCount];
-        Texts = new ReadOnlyMemory<char>[rows * TextCount];
+        Numbers = ArrayPool<float>.Shared.Rent(rows * NumericCount);
+        Texts = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(rows * TextCount);
     }
 
     public int Rows { get; private set; }
@@ -41,10 +45,20 @@ public sealed class FeatureBatch
         return Rows++;
     }
 
+    public void Dispose()
+    {
+        ArrayPool<float>.Shared.Return(Numbers);
+        ArrayPool<ReadOnlyMemory<char>>.Shared.Return(Texts, clearArray: true);
+        Numbers = [];
+        Texts = [];
+    }
+
     private static T[] Grow<T>(T[] values, int length)
     {
-        var grown = new T[length];
+        var grown = ArrayPool<T>.Shared.Rent(length);
         values.CopyTo(grown, 0);
+        // Arrays that hold references are cleared on return, so they do not keep a request's strings alive.
+        ArrayPool<T>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
         return grown;
     }
 }

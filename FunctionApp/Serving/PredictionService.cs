@@ -25,11 +25,15 @@ public sealed class PredictionService(ModelCache cache, IOptions<ServingOptions>
         if (name != request.Model || version != request.Version)
         {
             // The body named its model or version after its values: read them again for that model.
+            batch.Dispose();
             model = await ResolveAsync(name, version, cancellationToken);
             (batch, _, _) = model.Reader.Read(request with { Model = name, Version = version }, options.Value.MaxInstances);
         }
 
-        return new PredictionResponse(model.Manifest.Model, model.Manifest.Version, model.Predict(batch));
+        using (batch)
+        {
+            return new PredictionResponse(model.Manifest.Model, model.Manifest.Version, model.Predict(batch));
+        }
     }
 
     private async Task<LoadedModel> ResolveAsync(string model, int? version, CancellationToken cancellationToken) =>
