@@ -79,7 +79,19 @@ public sealed class CsvTableReaderTests
     }
 
     [Test]
-    public async Task Read_LargeFileInOneBatch_EqualsReadingItInSmallPieces()
+    public void Read_ErrorInAnEarlierChunk_WinsOverALaterChunksError()
+    {
+        var lines = SyntheticData.Csv(60_000).Split('\n');
+        lines[4] = "NaN,1,2";
+
+        var error = Assert.Throws<InvalidDatasetException>(() => Read(string.Join('\n', lines) + "\"1,2,3\n"));
+
+        Assert.That(lines.Sum(l => l.Length), Is.GreaterThan(2 << 20), "the file spans several chunks");
+        Assert.That(error!.Message, Does.StartWith("Line 5, column 'x1'"));
+    }
+
+    [Test]
+    public async Task Read_LargeFileInMegabyteChunks_EqualsReadingItInSmallPieces()
     {
         var csv = SyntheticData.Bytes(SyntheticData.Csv(40_000, withCity: true, missingRate: 0.02));
 

@@ -78,7 +78,7 @@ public sealed class ModelTrainerTests
         var dataset = CsvTableReader.Read(SyntheticData.Bytes(csv), new DatasetReadOptions());
         var cut = dataset.RowCount * 4 / 5;
         var rows = Enumerable.Range(0, dataset.RowCount).ToArray();
-        return (new Dataset(dataset.Table.Take(rows.AsSpan(0, cut)), dataset.Label), new Dataset(dataset.Table.Take(rows.AsSpan(cut)), dataset.Label));
+        return (new Dataset(dataset.Table.Take(rows[..cut]), dataset.Label), new Dataset(dataset.Table.Take(rows[cut..]), dataset.Label));
     }
 
     private static float[] Predict(Microsoft.ML.ITransformer model, ModelSchema schema, (double X1, double X2, string? City)[] rows)

@@ -3,14 +3,15 @@ using System.Buffers;
 namespace ServerlessML.Data;
 
 /// <summary>
-/// Parses a CSV that arrives in pieces (a stream read, a request body being uploaded): bytes are written into its
-/// buffer, whole records go to the sink, and a record cut by a chunk boundary waits for the next chunk.
+/// Parses a CSV pushed to it in pieces (a request body being uploaded): bytes are written into its buffer, whole
+/// records go to the sink, and a record cut by a chunk boundary waits for the next chunk.
 /// </summary>
 internal sealed class CsvChunkParser(ICsvRecordSink sink) : IDisposable
 {
     private const int MinimumFreeSpace = 64 * 1024;
 
     private readonly CsvRecordParser _parser = new();
+    private readonly CsvBatch _batch = new();
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
     private int _start;
     private int _end;
@@ -82,6 +83,10 @@ internal sealed class CsvChunkParser(ICsvRecordSink sink) : IDisposable
             _atStart = false;
         }
 
-        _start += _parser.Parse(_buffer.AsMemory(_start, _end - _start), final, sink);
+        _start += _parser.Parse(_buffer.AsMemory(_start, _end - _start), final, _batch);
+        if (_batch.Count > 0)
+        {
+            sink.Records(_batch);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace ServerlessML.Data;
 
@@ -33,14 +34,17 @@ internal sealed class CsvRecordParser
 {
     private static readonly SearchValues<byte> s_fieldEnd = SearchValues.Create(",\r\n"u8);
 
-    private readonly CsvBatch _batch = new();
+    private CsvBatch _batch = new();
     private long _line = 1;
 
-    /// <summary>Parses the whole records at the start of <paramref name="data"/> and returns how many bytes they took.
-    /// With <paramref name="final"/> the data is the end of the input, so a last record without a line break counts too.</summary>
-    public int Parse(ReadOnlyMemory<byte> memory, bool final, ICsvRecordSink sink)
+    /// <summary>Parses the whole records at the start of <paramref name="memory"/> into <paramref name="batch"/> and
+    /// returns how many bytes they took. With <paramref name="final"/> the data is the end of the input, so a last
+    /// record without a line break counts too.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Parse(ReadOnlyMemory<byte> memory, bool final, CsvBatch batch)
     {
         var data = memory.Span;
+        _batch = batch;
         _batch.Reset(memory);
         var pos = 0;
         while (pos < data.Length)
@@ -68,11 +72,6 @@ internal sealed class CsvRecordParser
             pos += consumed;
         }
 
-        if (_batch.Count > 0)
-        {
-            sink.Records(_batch);
-        }
-
         return pos;
     }
 
@@ -94,6 +93,7 @@ internal sealed class CsvRecordParser
 
     // Parses one record starting at offset into the batch; returns the bytes it took including its line break, or 0
     // when the record is not complete yet (and then leaves the batch as it was).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int TryRecord(ReadOnlySpan<byte> data, int offset, bool final)
     {
         var startLine = _line;

@@ -5,13 +5,12 @@ public static class CsvTableReader
 {
     public static Dataset Read(ReadOnlyMemory<byte> csv, DatasetReadOptions options)
     {
-        csv = SkipByteOrderMark(csv);
         var sink = new CsvTableSink(options);
-        new CsvRecordParser().Parse(csv, final: true, sink);
+        new CsvPipeline(sink, overlap: true).Run(csv);
         if (sink.NeedsBackfill)
         {
             sink.StartBackfill();
-            new CsvRecordParser().Parse(csv, final: true, sink);
+            new CsvPipeline(sink, overlap: false).Run(csv);
         }
 
         return sink.Build();
@@ -24,35 +23,16 @@ public static class CsvTableReader
         var sink = new CsvTableSink(options);
         await using (var stream = await open(cancellationToken))
         {
-            await ParseAsync(stream, sink, cancellationToken);
+            await new CsvPipeline(sink, overlap: true).RunAsync(stream, () => false, cancellationToken);
         }
 
         if (sink.NeedsBackfill)
         {
             sink.StartBackfill();
             await using var stream = await open(cancellationToken);
-            await ParseAsync(stream, sink, cancellationToken);
+            await new CsvPipeline(sink, overlap: false).RunAsync(stream, () => sink.BackfillDone, cancellationToken);
         }
 
         return sink.Build();
     }
-
-    private static async Task ParseAsync(Stream stream, CsvTableSink sink, CancellationToken cancellationToken)
-    {
-        using var parser = new CsvChunkParser(sink);
-        int read;
-        while ((read = await stream.ReadAsync(parser.GetBuffer(), cancellationToken)) > 0)
-        {
-            parser.Advance(read);
-            if (sink.BackfillDone)
-            {
-                return;
-            }
-        }
-
-        parser.Complete();
-    }
-
-    private static ReadOnlyMemory<byte> SkipByteOrderMark(ReadOnlyMemory<byte> data) =>
-        data.Span.StartsWith("\uFEFF"u8) ? data[3..] : data;
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ServerlessML.Data;
 
 /// <summary>
@@ -100,6 +102,7 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
 
     // Parses column c of records [first, end); returns the first problem with its line instead of throwing, so
     // parallel columns can be compared.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (long Line, Exception Error)? Parse(CsvBatch batch, int c, int first, int end)
     {
         var column = _columns![c];

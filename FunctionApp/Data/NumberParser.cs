@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace ServerlessML.Data;
 
@@ -17,6 +18,7 @@ public static class NumberParser
     public static bool TryParse(ReadOnlySpan<byte> utf8, out float value) =>
         TryParseSimpleDecimal(utf8, out value) || float.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseSimpleDecimal(ReadOnlySpan<byte> text, out float value)
     {
         value = 0;

@@ -27,14 +27,11 @@ public sealed class Table
 
     public bool Contains(string name) => _byName.ContainsKey(name);
 
-    public Table Take(ReadOnlySpan<int> rows)
+    public Table Take(int[] rows)
     {
+        // Each column is an independent gather: in parallel, they take a fraction of the time.
         var columns = new Column[Columns.Count];
-        for (var i = 0; i < columns.Length; i++)
-        {
-            columns[i] = Columns[i].Take(rows);
-        }
-
+        Parallel.For(0, columns.Length, i => columns[i] = Columns[i].Take(rows));
         return new Table(columns);
     }
 }

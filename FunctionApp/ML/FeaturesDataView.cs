@@ -23,7 +23,7 @@ internal sealed class FeaturesDataView : IDataView
         _labels = dataset.LabelColumn.Values;
         _rows = dataset.RowCount;
         _matrix = new float[(long)_rows * _width];
-        rows.ForEach((row, features) => features.CopyTo(_matrix.AsSpan(row * _width, _width)));
+        rows.WriteMatrix(_matrix);
 
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(names.Features, new VectorDataViewType(NumberDataViewType.Single, layout.Length));

@@ -17,7 +17,7 @@ namespace ServerlessML.ML;
 public static class ModelTrainer
 {
     /// <summary>Enough rows to estimate a mean and a variance to well within what normalization needs.</summary>
-    public const int StatisticsSampleRows = 100_000;
+    public const int StatisticsSampleRows = 20_000;
 
     public static ITransformer Train(Dataset train, TrainerOptions options, int seed)
     {
