@@ -55,6 +55,10 @@ public static class LocalHostApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Kestrel would refuse bodies over 30 MB; the functions enforce their own limits (Training__MaxRequestBytes,
+        // Training__MaxDatasetBytes, Serving__MaxRequestBytes), and a dataset upload is streamed, so any size is fine here.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

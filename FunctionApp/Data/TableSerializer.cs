@@ -5,33 +5,110 @@ using System.Text.Json;
 namespace ServerlessML.Data;
 
 /// <summary>
-/// A compact binary form of a <see cref="Dataset"/> for the splits passed between activities: a JSON header
-/// (label, row count, column names, kinds and levels), then each column's floats or category codes as raw
-/// little-endian arrays. Writing and reading it is a memory copy, where CSV would mean parsing again.
+/// A compact binary form of a <see cref="Dataset"/> for the splits passed between activities: a prefix (magic and
+/// the length of a JSON header with label, row count, column names, kinds and levels), then each column's floats or
+/// category codes as raw little-endian arrays. Writing and reading it is a memory copy, where CSV would mean parsing
+/// again; and since every column sits at an offset the header gives, columns can be written and read in parallel.
 /// </summary>
 public static class TableSerializer
 {
+    /// <summary>The bytes before the header: magic and the header's length.</summary>
+    public const int PrefixLength = 14;
+
     private const int ChunkBytes = 1 << 20;
 
-    private static ReadOnlySpan<byte> Magic => "SMLTABLE1\n"u8;
+    private static ReadOnlySpan<byte> Magic => "SMLTABLE2\n"u8;
+
+    /// <summary>Where each column's bytes are in a serialized table.</summary>
+    public sealed record Layout(string Label, int Rows, IReadOnlyList<ColumnHeader> Columns, int HeaderLength)
+    {
+        public long ColumnOffset(int column) => PrefixLength + HeaderLength + ((long)column * Rows * sizeof(int));
+
+        public int ColumnLength => Rows * sizeof(int);
+
+        /// <summary>Empty columns of the right kinds and sizes, to read the bytes into.</summary>
+        public Column[] Allocate() => Columns
+            .Select(c => c.Kind == ColumnKind.Numeric
+                ? (Column)new NumericColumn(c.Name, new float[Rows])
+                : new CategoricalColumn(c.Name, new int[Rows], c.Levels ?? []))
+            .ToArray();
+    }
+
+    public sealed record ColumnHeader(string Name, ColumnKind Kind, IReadOnlyList<string>? Levels);
 
     private sealed record Header(string Label, int Rows, IReadOnlyList<ColumnHeader> Columns);
 
-    private sealed record ColumnHeader(string Name, ColumnKind Kind, IReadOnlyList<string>? Levels);
+    /// <summary>The prefix and header for the dataset's <paramref name="rows"/> (all of them when null).</summary>
+    public static byte[] HeaderBytes(Dataset dataset, int[]? rows)
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(new Header(
+            dataset.Label,
+            rows?.Length ?? dataset.RowCount,
+            dataset.Table.Columns.Select(c => new ColumnHeader(c.Name, c.Kind, (c as CategoricalColumn)?.Levels)).ToArray()));
+        var bytes = new byte[PrefixLength + header.Length];
+        Magic.CopyTo(bytes);
+        BitConverter.TryWriteBytes(bytes.AsSpan(Magic.Length), header.Length);
+        header.CopyTo(bytes, PrefixLength);
+        return bytes;
+    }
 
-    /// <summary>Writes the dataset, or only its <paramref name="rows"/> (in that order) without copying the rest.</summary>
+    /// <summary>Reads a header from the start of a serialized table; null when <paramref name="start"/> is too short to hold it.</summary>
+    public static Layout? ReadLayout(ReadOnlySpan<byte> start)
+    {
+        if (start.Length < PrefixLength)
+        {
+            return null;
+        }
+
+        if (!start.StartsWith(Magic))
+        {
+            throw new InvalidDataException("Not a ServerlessML table.");
+        }
+
+        var length = BitConverter.ToInt32(start[Magic.Length..]);
+        if (start.Length < PrefixLength + length)
+        {
+            return null;
+        }
+
+        var header = JsonSerializer.Deserialize<Header>(start.Slice(PrefixLength, length))!;
+        return new Layout(header.Label, header.Rows, header.Columns, length);
+    }
+
+    /// <summary>Where the header ends, read from the prefix at the start of a serialized table.</summary>
+    public static int HeaderEnd(ReadOnlySpan<byte> prefix) => PrefixLength + BitConverter.ToInt32(prefix[Magic.Length..]);
+
+    /// <summary>Copies values [first, first + count) of the column, or of its listed rows, as raw bytes.</summary>
+    public static void Gather(Column column, int[]? rows, int first, int count, Span<byte> destination)
+    {
+        var source = ColumnBytes(column);
+        if (rows is null)
+        {
+            source.Slice(first * sizeof(int), count * sizeof(int)).CopyTo(destination);
+            return;
+        }
+
+        var target = MemoryMarshal.Cast<byte, int>(destination[..(count * sizeof(int))]);
+        var values = MemoryMarshal.Cast<byte, int>(source);
+        for (var i = 0; i < count; i++)
+        {
+            target[i] = values[rows[first + i]];
+        }
+    }
+
+    /// <summary>A column's values as bytes, to read a serialized column straight into.</summary>
+    public static Span<byte> ColumnBytes(Column column) => column switch
+    {
+        NumericColumn numeric => MemoryMarshal.AsBytes(numeric.Values.AsSpan()),
+        CategoricalColumn categorical => MemoryMarshal.AsBytes(categorical.Codes.AsSpan()),
+        _ => throw new InvalidOperationException($"Column '{column.Name}' has an unknown kind."),
+    };
+
+    /// <summary>Writes the dataset, or only its <paramref name="rows"/> (in that order), to one stream.</summary>
     public static async Task WriteAsync(Dataset dataset, int[]? rows, Stream destination, CancellationToken cancellationToken)
     {
+        await destination.WriteAsync(HeaderBytes(dataset, rows), cancellationToken);
         var count = rows?.Length ?? dataset.RowCount;
-        var header = new Header(
-            dataset.Label,
-            count,
-            dataset.Table.Columns.Select(c => new ColumnHeader(c.Name, c.Kind, (c as CategoricalColumn)?.Levels)).ToArray());
-        var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
-
-        await destination.WriteAsync(Magic.ToArray(), cancellationToken);
-        await destination.WriteAsync(BitConverter.GetBytes(headerBytes.Length), cancellationToken);
-        await destination.WriteAsync(headerBytes, cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
@@ -52,37 +129,26 @@ public static class TableSerializer
         }
     }
 
+    /// <summary>Reads a table written by <see cref="WriteAsync"/> from one stream.</summary>
     public static async Task<Dataset> ReadAsync(Stream source, CancellationToken cancellationToken)
     {
-        var magic = new byte[Magic.Length];
-        await source.ReadExactlyAsync(magic, cancellationToken);
-        if (!magic.AsSpan().SequenceEqual(Magic))
-        {
-            throw new InvalidDataException("Not a ServerlessML table.");
-        }
-
-        var headerLength = new byte[sizeof(int)];
-        await source.ReadExactlyAsync(headerLength, cancellationToken);
-        var headerBytes = new byte[BitConverter.ToInt32(headerLength)];
-        await source.ReadExactlyAsync(headerBytes, cancellationToken);
-        var header = JsonSerializer.Deserialize<Header>(headerBytes)!;
-
-        var columns = header.Columns
-            .Select(c => c.Kind == ColumnKind.Numeric
-                ? (Column)new NumericColumn(c.Name, new float[header.Rows])
-                : new CategoricalColumn(c.Name, new int[header.Rows], c.Levels ?? []))
-            .ToArray();
+        var prefix = new byte[PrefixLength];
+        await source.ReadExactlyAsync(prefix, cancellationToken);
+        var start = new byte[PrefixLength + BitConverter.ToInt32(prefix, Magic.Length)];
+        prefix.CopyTo(start, 0);
+        await source.ReadExactlyAsync(start.AsMemory(PrefixLength), cancellationToken);
+        var layout = ReadLayout(start) ?? throw new InvalidDataException("The table's header is cut short.");
+        var columns = layout.Allocate();
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
             foreach (var column in columns)
             {
-                var length = column.Count * sizeof(int);
-                for (var offset = 0; offset < length; offset += ChunkBytes)
+                for (var offset = 0; offset < layout.ColumnLength; offset += ChunkBytes)
                 {
-                    var chunk = Math.Min(ChunkBytes, length - offset);
+                    var chunk = Math.Min(ChunkBytes, layout.ColumnLength - offset);
                     await source.ReadExactlyAsync(buffer.AsMemory(0, chunk), cancellationToken);
-                    buffer.AsSpan(0, chunk).CopyTo(ColumnBytes(column).Slice(offset));
+                    buffer.AsSpan(0, chunk).CopyTo(ColumnBytes(column)[offset..]);
                 }
             }
         }
@@ -91,32 +157,6 @@ public static class TableSerializer
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return new Dataset(new Table(columns), header.Label);
+        return new Dataset(new Table(columns), layout.Label);
     }
-
-    // Copies values [first, first + count) of the column, or of its listed rows, into buffer as raw bytes.
-    private static void Gather(Column column, int[]? rows, int first, int count, byte[] buffer)
-    {
-        var source = ColumnBytes(column);
-        if (rows is null)
-        {
-            source.Slice(first * sizeof(int), count * sizeof(int)).CopyTo(buffer);
-            return;
-        }
-
-        var target = MemoryMarshal.Cast<byte, int>(buffer.AsSpan(0, count * sizeof(int)));
-        var values = MemoryMarshal.Cast<byte, int>(source);
-        for (var i = 0; i < count; i++)
-        {
-            target[i] = values[rows[first + i]];
-        }
-    }
-
-    // Both kinds store one 4-byte value per row: a float or a category code.
-    private static Span<byte> ColumnBytes(Column column) => column switch
-    {
-        NumericColumn numeric => MemoryMarshal.AsBytes(numeric.Values.AsSpan()),
-        CategoricalColumn categorical => MemoryMarshal.AsBytes(categorical.Codes.AsSpan()),
-        _ => throw new InvalidOperationException($"Column '{column.Name}' has an unknown kind."),
-    };
 }

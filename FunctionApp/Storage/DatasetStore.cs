@@ -174,10 +174,12 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
         await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }
 
+    /// <summary>One streaming download (resumed by the SDK if the connection drops): the server keeps sending while
+    /// the reader parses, where a read-stream would stop at every buffer to fetch the next range.</summary>
     public async Task<Stream> OpenReadAsync(BlobPath path, CancellationToken cancellationToken)
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
-        return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20 }, cancellationToken);
+        return (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
     }
 
     /// <summary>The SHA-256 recorded when the dataset was written, or computed now for a blob put there another way.</summary>
@@ -209,7 +211,7 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
             return null;
         }
 
-        await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20 }, cancellationToken);
+        await using var stream = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var profiler = new CsvProfiler();
         var buffer = new byte[1 << 20];

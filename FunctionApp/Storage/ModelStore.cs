@@ -62,7 +62,7 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
         }
 
         await WriteOnceAsync(container, ManifestPath(model, version).Name, manifest(version), cancellationToken);
-        logger.LogInformation("Published {Model} v{Version} from run {RunId}", model, version, runId);
+        logger.LogDebug("Wrote {Model} v{Version} for run {RunId}", model, version, runId);
         return version;
     }
 

@@ -1,11 +1,13 @@
+using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using ServerlessML.Storage;
 
 namespace ServerlessML.Training;
 
 /// <summary>Activity: writes the candidate as the model's next version with its manifest, then moves the aliases.</summary>
-public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeProvider clock)
+public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeProvider clock, ILogger<PublishModel> logger)
 {
     // The package version (5.0.1), not the assembly version, which ML.NET keeps at 1.0.0.0.
     private static readonly string MLNetVersion =
@@ -14,6 +16,7 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
     [Function(nameof(PublishModel))]
     public async Task<PublishedModel> RunAsync([ActivityTrigger] PublishModelInput input, CancellationToken cancellationToken)
     {
+        var stopwatch = Stopwatch.StartNew();
         var request = input.Request;
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);
         var version = await models.PublishAsync(request.Model, input.RunId, zip, version => new ModelManifest(
@@ -42,6 +45,7 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             aliases.Add(ModelStore.Production);
         }
 
+        logger.LogInformation("Published {Model} v{Version} in {PublishSeconds:F3} s; aliases now on it: {Aliases}", request.Model, version, stopwatch.Elapsed.TotalSeconds, aliases);
         return new PublishedModel(
             version,
             ModelStore.ModelPath(request.Model, version).ToString(),

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ServerlessML.Bench;
 
@@ -31,7 +32,7 @@ internal static class Cases
             var result = await stack.TrainAsync($"dataset=bench&model=bench-{run}");
             times.Add(clock.Elapsed.TotalSeconds);
             rSquared = result.GetProperty("metrics").GetProperty("rSquared").GetDouble();
-            phases.Add(await PhasesAsync(stack, result));
+            phases.Add(Phases(stack));
         }
 
         Write(options, new
@@ -147,27 +148,24 @@ internal static class Cases
         return 0;
     }
 
-    // Activity durations from the durable history: what each step of the run took.
-    private static async Task<Dictionary<string, double>> PhasesAsync(Stack stack, JsonElement result)
+    // What each step of the last run took, as its activities logged it.
+    private static Dictionary<string, double> Phases(Stack stack)
     {
-        var blob = result.GetProperty("published").GetProperty("modelBlob").GetString()!;
-        var model = blob.Split('/')[1];
-        var manifest = await stack.Client.GetFromJsonAsync<JsonElement>(new Uri(stack.BaseUri, $"/api/models/{model}/versions/1"));
-        var status = await stack.StatusAsync(manifest.GetProperty("runId").GetString()!, history: true);
+        var log = File.ReadAllText(stack.HostLog);
         var phases = new Dictionary<string, double>();
-        foreach (var e in status.GetProperty("historyEvents").EnumerateArray())
+        void Take(string pattern, params string[] names)
         {
-            if (e.GetProperty("EventType").GetString() == "TaskCompleted")
+            var match = Regex.Matches(log, pattern).LastOrDefault() ?? throw new InvalidOperationException($"The host log has no line matching {pattern}.");
+            for (var i = 0; i < names.Length; i++)
             {
-                var took = DateTime.Parse(e.GetProperty("Timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
-                    - DateTime.Parse(e.GetProperty("ScheduledTime").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-                phases[e.GetProperty("FunctionName").GetString()!] = Math.Round(took.TotalSeconds, 3);
+                phases[names[i]] = double.Parse(match.Groups[i + 1].Value, CultureInfo.InvariantCulture);
             }
         }
 
-        var created = DateTime.Parse(status.GetProperty("createdTime").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-        var updated = DateTime.Parse(status.GetProperty("lastUpdatedTime").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-        phases["orchestration"] = Math.Round((updated - created).TotalSeconds, 3);
+        Take(@"Prepared \d+ rows of \S+ in ([\d.]+) s \(download and parse, overlapped\) \+ ([\d.]+) s", "download+parse", "split+write");
+        Take(@"Trained run \w+ on \d+ rows in ([\d.]+) s \(reading the split ([\d.]+) s, saving ([\d.]+) s\)", "train", "read split", "save model");
+        Take(@"Evaluated \S+ on \d+ rows in ([\d.]+) s", "evaluate");
+        Take(@"Published \S+ v\d+ in ([\d.]+) s", "publish");
         return phases;
     }
 

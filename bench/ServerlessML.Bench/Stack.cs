@@ -27,6 +27,9 @@ internal sealed class Stack : IAsyncDisposable
 
     public ChildProcess Host => _host ?? throw new InvalidOperationException("The local host is not running.");
 
+    /// <summary>The local host's console log, where the activities say how long each step took.</summary>
+    public string HostLog { get; private set; } = "";
+
     public static async Task<Stack> StartAsync()
     {
         var port = ChildProcess.FreePort();
@@ -47,11 +50,13 @@ internal sealed class Stack : IAsyncDisposable
         var port = ChildProcess.FreePort();
         BaseUri = new Uri($"http://127.0.0.1:{port}");
         var clock = Stopwatch.StartNew();
+        HostLog = Path.Combine(Paths.Out, $"localhost-{port}.log");
         _host = ChildProcess.Start("dotnet", [Paths.LocalHost, "--urls", BaseUri.ToString()], new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = ConnectionString,
             ["Logging__LogLevel__Default"] = "Warning",
-        }, Path.Combine(Paths.Out, $"localhost-{port}.log"));
+            ["Logging__LogLevel__ServerlessML.Training"] = "Information",
+        }, HostLog);
         ready ??= async (client, uri) => (await client.GetAsync(new Uri(uri, "/runtime/webhooks/durabletask/instances/ready"))).StatusCode == System.Net.HttpStatusCode.NotFound;
         await WaitAsync(() => ready(Client, BaseUri));
         return clock.Elapsed;
