@@ -10,7 +10,8 @@ internal sealed class ColumnBuilder
 {
     private readonly int _maxLevels;
     private readonly bool _kindDeclared;
-    private ChunkedList<float> _numbers = new();
+    private readonly int _expectedRows;
+    private ChunkedList<float> _numbers;
     private ChunkedList<int> _codes = new();
     private readonly List<string> _levels = [];
     private readonly Dictionary<string, int> _levelCodes = new(StringComparer.Ordinal);
@@ -18,8 +19,11 @@ internal sealed class ColumnBuilder
     private char[] _chars = new char[256];
     private int _present;
 
-    public ColumnBuilder(string name, bool isLabel, ColumnKind? declared, int maxLevels)
+    /// <param name="expectedRows">The row count when known in advance (0 when not): the column is then allocated once, exactly.</param>
+    public ColumnBuilder(string name, bool isLabel, ColumnKind? declared, int maxLevels, int expectedRows = 0)
     {
+        _expectedRows = expectedRows;
+        _numbers = new(declared == ColumnKind.Categorical ? 0 : expectedRows);
         Name = name;
         IsLabel = isLabel;
         _maxLevels = maxLevels;
@@ -75,6 +79,7 @@ internal sealed class ColumnBuilder
         Kind = ColumnKind.Categorical;
         TextMissingBefore = _numbers.Count;
         _numbers = new();
+        _codes = new(_expectedRows);
         for (var row = 0; row < TextMissingBefore; row++)
         {
             _codes.Add(CategoricalColumn.Missing);

@@ -23,7 +23,8 @@ internal static class DatasetColumns
                 name,
                 isLabel: name == label,
                 declared: options.Kinds is not null && options.Kinds.TryGetValue(name, out var kind) ? kind : null,
-                options.MaxCategoricalLevels))
+                options.MaxCategoricalLevels,
+                options.ExpectedRows ?? 0))
             .ToArray();
     }
 

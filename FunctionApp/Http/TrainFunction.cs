@@ -50,7 +50,8 @@ public sealed class TrainFunction(TrainRequestReader reader, DatasetStore datase
             submission.TestFraction,
             submission.Seed,
             submission.Trainer,
-            submission.Promote);
+            submission.Promote,
+            submission.Data.Rows);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), training, new StartOrchestrationOptions(runId), cancellationToken);

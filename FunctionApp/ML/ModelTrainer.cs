@@ -52,8 +52,10 @@ public static class ModelTrainer
     }
 
     /// <summary>Saves a model with its features as the declared input schema, so <c>Model.Load</c> tells a user what to feed it.</summary>
-    public static void Save(ITransformer model, Dataset train, Stream destination) =>
-        new MLContext().Model.Save(model, InputSchema(FeatureSchema.Of(train)), destination);
+    public static void Save(ITransformer model, Dataset train, Stream destination) => Save(model, FeatureSchema.Of(train), destination);
+
+    public static void Save(ITransformer model, IEnumerable<FeatureSchema> features, Stream destination) =>
+        new MLContext().Model.Save(model, InputSchema(features), destination);
 
     public static ITransformer Load(Stream source) => new MLContext().Model.Load(source, out _);
 

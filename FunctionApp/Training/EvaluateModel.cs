@@ -12,6 +12,7 @@ public sealed class EvaluateModel(TrainingRunStore runs, ILogger<EvaluateModel> 
     [Function(nameof(EvaluateModel))]
     public async Task<RegressionMetrics> RunAsync([ActivityTrigger] EvaluateModelInput input, CancellationToken cancellationToken)
     {
+        MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
         var test = await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);

@@ -21,7 +21,9 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
             Label = request.Label,
             Kinds = request.Kinds,
             MaxCategoricalLevels = options.Value.MaxCategoricalLevels,
+            ExpectedRows = request.Rows,
         };
+        MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
         var dataset = await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
         var parsed = clock.Elapsed;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using ServerlessML.Data;
 using ServerlessML.ML;
 using ServerlessML.Storage;
 
@@ -12,20 +13,31 @@ public sealed class TrainModel(TrainingRunStore runs, ILogger<TrainModel> logger
     [Function(nameof(TrainModel))]
     public async Task<string> RunAsync([ActivityTrigger] TrainModelInput input, CancellationToken cancellationToken)
     {
+        MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
         var train = await runs.ReadTableAsync(BlobPath.Parse(input.TrainBlob), cancellationToken);
         var read = clock.Elapsed;
-        var model = ModelTrainer.Train(train, input.Trainer, input.Seed);
+        var rows = train.RowCount;
+        var zip = Fit(train, input);
         var fit = clock.Elapsed - read;
 
-        using var zip = new MemoryStream();
-        ModelTrainer.Save(model, train, zip);
         var candidate = TrainingRunStore.Candidate(input.RunId);
-        await runs.WriteBytesAsync(candidate, new BinaryData(zip.GetBuffer().AsMemory(0, (int)zip.Length)), cancellationToken);
+        await runs.WriteBytesAsync(candidate, zip, cancellationToken);
 
         logger.LogInformation(
             "Trained run {RunId} on {Rows} rows in {FitSeconds:F3} s (reading the split {ReadSeconds:F3} s, saving {SaveSeconds:F3} s); candidate is {Bytes} bytes",
-            input.RunId, train.RowCount, fit.TotalSeconds, read.TotalSeconds, (clock.Elapsed - read - fit).TotalSeconds, zip.Length);
+            input.RunId, rows, fit.TotalSeconds, read.TotalSeconds, (clock.Elapsed - read - fit).TotalSeconds, zip.ToMemory().Length);
         return candidate.ToString();
+    }
+
+    // Not part of the async method, so the split is not held by its state machine: once SDCA has its feature
+    // matrix, the split's columns can be collected while it trains.
+    private static BinaryData Fit(Dataset train, TrainModelInput input)
+    {
+        var features = FeatureSchema.Of(train);
+        var model = ModelTrainer.Train(train, input.Trainer, input.Seed);
+        using var zip = new MemoryStream();
+        ModelTrainer.Save(model, features, zip);
+        return new BinaryData(zip.ToArray());
     }
 }

@@ -13,7 +13,8 @@ public sealed record TrainingRequest(
     double TestFraction,
     int Seed,
     TrainerOptions Trainer,
-    PromotionPolicy Promote = PromotionPolicy.Auto);
+    PromotionPolicy Promote = PromotionPolicy.Auto,
+    int? Rows = null);
 
 /// <summary>The orchestration's output once the model is published; <see cref="Score"/> is R², as the original Lambda returned.</summary>
 public sealed record TrainingResult(
