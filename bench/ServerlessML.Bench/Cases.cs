@@ -94,17 +94,23 @@ internal static class Cases
 
         var single = Body(1);
         var batch = Body(10_000);
-        var results = new Dictionary<string, object>();
-        foreach (var (name, body) in new[] { ("single", single), ("batch", batch) })
+        var runs = new List<Dictionary<string, object>>();
+        for (var run = 0; run < options.Long("runs", 3); run++)
         {
-            foreach (var path in new[] { "/api/predict", "/bench/echo" })
+            var results = new Dictionary<string, object>();
+            foreach (var (name, body) in new[] { ("single", single), ("batch", batch) })
             {
-                await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, "5s", connections: name == "single" ? 32 : 8);
-                results[$"{name}:{path}"] = await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, duration, connections: name == "single" ? 32 : 8);
+                foreach (var path in new[] { "/api/predict", "/bench/echo" })
+                {
+                    await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, "5s", connections: name == "single" ? 32 : 8);
+                    results[$"{name}:{path}"] = await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, duration, connections: name == "single" ? 32 : 8);
+                }
             }
+
+            runs.Add(results);
         }
 
-        Write(options, results);
+        Write(options, runs);
         return 0;
     }
 

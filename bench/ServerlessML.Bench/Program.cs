@@ -4,7 +4,9 @@ return args.FirstOrDefault() switch
 {
     "generate" => DataGenerator.Run(args[1..]),
     "train" => await TrainingPath.RunAsync(args[1..]),
+    "compare-training" => await Compare.TrainingAsync(args[1..]),
     "app-train" => await Cases.AppTrainingAsync(args[1..]),
+    "report" => Report.Write(args[1..]),
     "overhead" => await Cases.OverheadAsync(args[1..]),
     "serve" => await Cases.ServingAsync(args[1..]),
     "cold-start" => await Cases.ColdStartAsync(args[1..]),
@@ -16,6 +18,8 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: ServerlessML.Bench generate --rows N --features F --out file.csv [--seed S] [--categorical]
                ServerlessML.Bench train --csv file.csv [--label y] [--out result.json]
+               ServerlessML.Bench compare-training --csv file.csv [--runs N] [--out result.json]
+               ServerlessML.Bench report --results dir --out BENCHMARKS.md [--quick]
                ServerlessML.Bench app-train --csv file.csv [--runs N] [--out result.json]
                ServerlessML.Bench overhead --csv small.csv [--runs N] [--out result.json]
                ServerlessML.Bench serve [--duration 10s] [--out result.json]

@@ -14,7 +14,7 @@ internal static class TrainingPath
     {
         var options = new Options(args);
         var result = await MeasureAsync(options.Required("csv"), options.String("label"));
-        Cases.Write(options, new { seconds = result.Seconds, result.Phases, result.RSquared, result.Rows, peakMemoryMb = Memory.PeakMb() });
+        Cases.Write(options, new { seconds = result.Seconds, phases = result.Phases, rSquared = result.RSquared, rows = result.Rows, peakMemoryMb = Memory.PeakMb() });
         return 0;
     }
 

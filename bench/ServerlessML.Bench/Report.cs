@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace ServerlessML.Bench;
+
+/// <summary>Turns the result files of one bench/run.sh into BENCHMARKS.md: medians with min–max, ratios, targets.</summary>
+internal static class Report
+{
+    public static int Write(string[] args)
+    {
+        var options = new Options(args);
+        var results = options.Required("results");
+        var quick = options.Flag("quick");
+        JsonElement Load(string name) => JsonDocument.Parse(File.ReadAllText(Path.Combine(results, name))).RootElement;
+
+        var training = Load("training.json");
+        var app = Load("app.json");
+        var scale = Load("scale.json");
+        var serve = Load("serve.json");
+        var cold = Load("cold.json");
+        var overhead = Load("overhead.json");
+
+        var oursPath = Runs(training.GetProperty("ours"), r => r.GetProperty("seconds").GetDouble());
+        var sklearnPath = Runs(training.GetProperty("sklearn"), r => Sum(r.GetProperty("phases")));
+        var oursProcess = Runs(training.GetProperty("ours"), r => r.GetProperty("processSeconds").GetDouble());
+        var sklearnProcess = Runs(training.GetProperty("sklearn"), r => r.GetProperty("processSeconds").GetDouble());
+        var oursR2 = training.GetProperty("ours")[0].GetProperty("rSquared").GetDouble();
+        var sklearnR2 = training.GetProperty("sklearn")[0].GetProperty("rSquared").GetDouble();
+        var oursMemory = Runs(training.GetProperty("ours"), r => r.GetProperty("peakMemoryMb").GetDouble());
+        var sklearnMemory = Runs(training.GetProperty("sklearn"), r => r.GetProperty("peakMemoryMb").GetDouble());
+        var rows = training.GetProperty("ours")[0].GetProperty("rows").GetInt32();
+
+        var appRuns = Numbers(app.GetProperty("seconds"));
+        var appWarm = appRuns.Length > 1 ? appRuns[1..] : appRuns;
+        var scaleRuns = Numbers(scale.GetProperty("seconds"));
+        var scaleRows = options.Long("scale-rows", 10_000_000);
+
+        var single = Serving(serve, "single");
+        var batch = Serving(serve, "batch");
+
+        var coldRuns = Numbers(cold.GetProperty("cold"));
+        var direct = Numbers(overhead.GetProperty("direct"));
+        var viaApp = Numbers(overhead.GetProperty("app"));
+
+        var md = new StringBuilder();
+        md.AppendLine("# Benchmarks").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Written by `bench/run.sh{(quick ? " --quick" : "")}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Every figure is the median of its runs with the range in brackets; the ratio against its baseline is what counts, since absolute times drift on a shared machine. Nothing here runs in the tests.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine()}.").AppendLine();
+        if (quick)
+        {
+            md.AppendLine("**Quick run**: smaller inputs and fewer repetitions than the targets are defined for; use `bench/run.sh` for the real figures.").AppendLine();
+        }
+
+        md.AppendLine("| Case | ServerlessML | Baseline | Ratio | Target | |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        Row(md, $"1. Training path, {rows:N0} × 20 (parse → split → fit → evaluate)", Seconds(oursPath), $"{Seconds(sklearnPath)} scikit-learn", Median(oursPath) / Median(sklearnPath), "≤ 0.5×", Median(oursPath) / Median(sklearnPath) <= 0.5);
+        Row(md, "1. R² on the test split", oursR2.ToString("F6", CultureInfo.InvariantCulture), $"{sklearnR2.ToString("F6", CultureInfo.InvariantCulture)} scikit-learn", null, "within 0.001", Math.Abs(oursR2 - sklearnR2) <= 0.001);
+        Row(md, "1. Peak memory of the training path", $"{Median(oursMemory):N0} MB", $"{Median(sklearnMemory):N0} MB scikit-learn", Median(oursMemory) / Median(sklearnMemory), "≤ 1 GB", Median(oursMemory) <= 1024);
+        Row(md, "1. Through the app: uploaded dataset, `POST /api/train` → Completed", Seconds(appWarm), $"{Seconds(sklearnPath)} scikit-learn", Median(appWarm) / Median(sklearnPath), "≤ 0.75×", Median(appWarm) / Median(sklearnPath) <= 0.75);
+        Row(md, $"2. Scale: {scaleRows:N0} rows through the app", Seconds(scaleRuns), $"{Seconds(appWarm)} at {rows:N0} rows", Median(scaleRuns) / Median(appWarm), $"≤ {scaleRows / rows * 1.2:0}× (linear + 20 %)", Median(scaleRuns) / Median(appWarm) <= scaleRows / (double)rows * 1.2);
+        Row(md, "2. Peak memory of the local host at that scale", $"{scale.GetProperty("hostPeakMemoryMb").GetDouble():N0} MB", "", null, "≤ 2 GB", scale.GetProperty("hostPeakMemoryMb").GetDouble() <= 2048);
+        Row(md, "3. `/api/predict`, one instance, 32 connections", $"{single.Predict.Rps:N0} req/s", $"{single.Echo.Rps:N0} req/s echo", single.Predict.Rps / single.Echo.Rps, "≥ 0.8×", single.Predict.Rps / single.Echo.Rps >= 0.8);
+        Row(md, "3. `/api/predict` p99 latency, one instance", $"{single.Predict.P99:F1} ms", $"{single.Echo.P99:F1} ms echo", null, "≤ 10 ms", single.Predict.P99 <= 10);
+        Row(md, "3. `/api/predict`, 10,000 instances per request", $"{batch.Predict.Rps * 10_000:N0} rows/s", $"{batch.Echo.Rps * 10_000:N0} rows/s echo", batch.Predict.Rps / batch.Echo.Rps, "≥ 0.8×", batch.Predict.Rps / batch.Echo.Rps >= 0.8);
+        Row(md, "4. Cold start: process start → first prediction", Seconds(coldRuns), "", null, "≤ 1.5 s", Median(coldRuns) <= 1.5);
+        Row(md, "4. First prediction of a version just published", $"{cold.GetProperty("firstPredictionOfNewVersionSeconds").GetDouble() * 1000:F0} ms", $"{cold.GetProperty("warmPredictionSeconds").GetDouble() * 1000:F1} ms warm", null, "", null);
+        Row(md, "5. Orchestration overhead, 1,000 rows", $"+{Median(viaApp) - Median(direct):F2} s ({Seconds(viaApp)} in all)", $"{Seconds(direct)} same code called directly", null, "≤ 1 s added", Median(viaApp) - Median(direct) <= 1);
+        md.AppendLine();
+
+        md.AppendLine("## 1. Training throughput").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"`bench/out/train-*.csv`: {rows:N0} rows × 20 numeric features and a label with a known linear truth plus Gaussian noise ({new FileInfo(Path.Combine(Paths.Out, options.String("training-csv") ?? "")).Length / 1e6:N0} MB). Each side runs as its own fresh process, alternately; the path time is what its phases took (ours includes JIT compilation; scikit-learn's excludes importing it), the process time is the command from start to exit.").AppendLine();
+        md.AppendLine("| Phase | ServerlessML | scikit-learn |").AppendLine("|---|---|---|");
+        foreach (var phase in new[] { "parse", "split", "train", "evaluate" })
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {phase} | {Seconds(Runs(training.GetProperty("ours"), r => r.GetProperty("phases").GetProperty(phase).GetDouble()))} | {Seconds(Runs(training.GetProperty("sklearn"), r => r.GetProperty("phases").GetProperty(phase).GetDouble()))} |");
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"| **path** | **{Seconds(oursPath)}** | **{Seconds(sklearnPath)}** |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| whole process | {Seconds(oursProcess)} | {Seconds(sklearnProcess)} |").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Through the app (`app.json`): the same file uploaded with `PUT /api/datasets/bench` ({app.GetProperty("uploadSeconds").GetDouble():F1} s, not counted), then `POST /api/train?dataset=bench&wait=600` on the local host in Release, with Azurite holding the data in memory. The first run ({appRuns[0]:F2} s) pays for JIT compilation and is left out of the median. Where a run's time goes, as its activities log it:").AppendLine();
+        Phases(md, app.GetProperty("phases"));
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"## 2. Scale").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{scaleRows:N0} rows of the same shape through the app ({scale.GetProperty("uploadSeconds").GetDouble():F0} s to upload, not counted). Peak resident memory of the local host: {scale.GetProperty("hostPeakMemoryMb").GetDouble():N0} MB (Azurite, holding the dataset and the splits, is a process of its own). Where the time goes:").AppendLine();
+        Phases(md, scale.GetProperty("phases"));
+
+        md.AppendLine("## 3. Serving").AppendLine();
+        md.AppendLine("`wrk -t2` from the same machine against the local host in Release: `/api/predict` with a published model of ten features (nine numbers and a city), and `/bench/echo`, compiled into the benchmark build only, which parses the same JSON and answers in the same shape and size. Five seconds of warm-up before each measurement.").AppendLine();
+        md.AppendLine("| Request | Endpoint | req/s | p50 | p99 | errors |").AppendLine("|---|---|---|---|---|---|");
+        foreach (var (name, result) in new[] { ("1 instance, 32 connections", single), ("10,000 instances, 8 connections", batch) })
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | `/api/predict` | {result.Predict.Rps:N0} | {result.Predict.P50:F2} ms | {result.Predict.P99:F2} ms | {result.Predict.Errors} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | `/bench/echo` | {result.Echo.Rps:N0} | {result.Echo.P50:F2} ms | {result.Echo.P99:F2} ms | {result.Echo.Errors} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## 4. Cold start").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"From starting `dotnet FunctionApp.LocalHost.dll` to the first successful `POST /api/predict` of a model already in Azurite: {string.Join(", ", coldRuns.Select(s => $"{s:F2} s"))}. After a new version is published, the first prediction that names it takes {cold.GetProperty("firstPredictionOfNewVersionSeconds").GetDouble() * 1000:F0} ms (it loads the model), the next {cold.GetProperty("warmPredictionSeconds").GetDouble() * 1000:F1} ms. Requests for the production alias move to a new version within `Serving__AliasRefreshSeconds` (10 s).").AppendLine();
+
+        md.AppendLine("## 5. Orchestration overhead").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"A 1,000-row dataset: `POST /api/train?wait=` → Completed on the local host ({Seconds(viaApp)}) against the same parse → split → fit → evaluate code called in a warm process ({Seconds(direct)}); the first of each is left out (JIT). The difference is the orchestration: five activities scheduled through the in-process Durable Task backend, the splits and the model moved through blob storage, the manifest and aliases written.").AppendLine();
+
+        md.AppendLine(File.ReadAllText(Path.Combine(Paths.Root, "bench", "NOTES.md")));
+        File.WriteAllText(options.Required("out"), md.ToString());
+        Console.WriteLine(md.ToString());
+        return 0;
+    }
+
+    private static void Row(StringBuilder md, string name, string ours, string baseline, double? ratio, string target, bool? met) =>
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {ours} | {baseline} | {(ratio is { } r ? $"{r:F2}×" : "")} | {target} | {(met is null ? "" : met.Value ? "met" : "**not met**")} |");
+
+    private static void Phases(StringBuilder md, JsonElement phases)
+    {
+        md.AppendLine("| Step | Seconds |").AppendLine("|---|---|");
+        foreach (var phase in phases.EnumerateObject())
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {phase.Name} | {phase.Value.GetDouble():F2} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private sealed record Measured(double Rps, double P50, double P99, int Errors);
+
+    private sealed record ServingPair(Measured Predict, Measured Echo);
+
+    // The median run (by requests per second) of each endpoint.
+    private static ServingPair Serving(JsonElement serve, string name)
+    {
+        Measured Pick(string path)
+        {
+            var runs = serve.EnumerateArray().Select(r => r.GetProperty($"{name}:{path}")).Select(m => new Measured(
+                m.GetProperty("RequestsPerSecond").GetDouble(), m.GetProperty("P50Ms").GetDouble(), m.GetProperty("P99Ms").GetDouble(), m.GetProperty("Errors").GetInt32()))
+                .OrderBy(m => m.Rps).ToArray();
+            return runs[runs.Length / 2];
+        }
+
+        return new ServingPair(Pick("/api/predict"), Pick("/bench/echo"));
+    }
+
+    private static double[] Runs(JsonElement runs, Func<JsonElement, double> value) => runs.EnumerateArray().Select(value).ToArray();
+
+    private static double[] Numbers(JsonElement values) => values.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+    private static double Sum(JsonElement phases) => phases.EnumerateObject().Sum(p => p.Value.GetDouble());
+
+    private static double Median(double[] values) => Cases.Median(values);
+
+    private static string Seconds(double[] values) =>
+        values.Length == 1 ? $"{values[0]:F2} s" : $"{Median(values):F2} s ({values.Min():F2}–{values.Max():F2})";
+
+    private static string Machine()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return $"{Environment.ProcessorCount} cores ({cpu}), {double.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024:F0} GB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {Python()}";
+    }
+
+    private static string Python()
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", "import sys, sklearn, pandas; print(f'Python {sys.version.split()[0]}, scikit-learn {sklearn.__version__}, pandas {pandas.__version__}')"]) { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        var version = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return version;
+    }
+}

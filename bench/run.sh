@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Measures ServerlessML against its baselines and writes BENCHMARKS.md (see README, "Benchmarks").
+#
+#   bench/run.sh           the full run: 1,000,000 and 10,000,000 rows (about 10 minutes)
+#   bench/run.sh --quick   smaller inputs and fewer repetitions, to try the harness (about 4 minutes)
+#
+# It installs what it needs (python3-sklearn, python3-pandas and wrk from Debian; Azurite from package-lock.json),
+# builds Release, generates the data once into bench/out/, runs each case and writes BENCHMARKS.md. Run it on an
+# otherwise idle machine: every case shares its two cores with nothing else. Nothing here runs in the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=false
+[ "${1:-}" = "--quick" ] && quick=true
+
+if $quick; then
+  rows=200000; scale_rows=2000000; runs=3; app_runs=2; serve_runs=1; duration=5s; cold_runs=3
+else
+  rows=1000000; scale_rows=10000000; runs=5; app_runs=3; serve_runs=3; duration=8s; cold_runs=5
+fi
+
+# --- What it needs ----------------------------------------------------------------------------------------------------
+if ! /usr/bin/python3 -c 'import sklearn, pandas' 2>/dev/null || ! command -v wrk >/dev/null; then
+  echo "Installing python3-sklearn, python3-pandas and wrk (apt-get)…"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q python3-sklearn python3-pandas wrk >/dev/null
+fi
+scripts/install-azurite.sh
+
+echo "Building Release…"
+dotnet build bench/ServerlessML.Bench -c Release -v q -nologo -clp:ErrorsOnly
+dotnet build FunctionApp.LocalHost -c Release -p:BenchmarkEndpoints=true -o bench/out/localhost -v q -nologo -clp:ErrorsOnly
+bench() { dotnet bench/ServerlessML.Bench/bin/Release/net10.0/ServerlessML.Bench.dll "$@"; }
+
+# --- Data, generated once -----------------------------------------------------------------------------------------------
+mkdir -p bench/out/results
+data() {
+  local file="bench/out/train-$1.csv"
+  [ -s "$file" ] || { echo "Generating $file…" >&2; bench generate --rows "$1" --features 20 --out "$file" >&2; }
+  echo "$file"
+}
+train_csv=$(data "$rows")
+scale_csv=$(data "$scale_rows")
+small_csv=$(data 1000)
+
+# --- The cases ----------------------------------------------------------------------------------------------------------
+results=bench/out/results
+echo "1. Training path against scikit-learn ($rows rows, $runs runs each)…"
+bench compare-training --csv "$train_csv" --runs "$runs" --out "$results/training.json" >/dev/null
+echo "1. Through the app ($app_runs runs)…"
+bench app-train --csv "$train_csv" --runs "$app_runs" --out "$results/app.json" >/dev/null
+echo "2. Scale ($scale_rows rows through the app)…"
+bench app-train --csv "$scale_csv" --runs 1 --out "$results/scale.json" >/dev/null
+echo "3. Serving ($serve_runs × 4 wrk runs of $duration)…"
+bench serve --runs "$serve_runs" --duration "$duration" --out "$results/serve.json" >/dev/null
+echo "4. Cold start ($cold_runs runs)…"
+bench cold-start --runs "$cold_runs" --out "$results/cold.json" >/dev/null
+echo "5. Orchestration overhead…"
+bench overhead --csv "$small_csv" --runs "$runs" --out "$results/overhead.json" >/dev/null
+
+report_args=(--results "$results" --out BENCHMARKS.md --training-csv "$(basename "$train_csv")" --scale-rows "$scale_rows")
+$quick && report_args+=(--quick)
+bench report "${report_args[@]}" >/dev/null
+echo "Wrote BENCHMARKS.md."
