@@ -24,7 +24,9 @@ internal static class Report
         var overhead = Load("overhead.json");
 
         var oursPath = Runs(training.GetProperty("ours"), r => r.GetProperty("seconds").GetDouble());
-        var sklearnPath = Runs(training.GetProperty("sklearn"), r => Sum(r.GetProperty("phases")));
+        var sklearnPath = Runs(training.GetProperty("sklearn"), r => r.GetProperty("seconds").GetDouble());
+        var oursWarm = Runs(training.GetProperty("ours"), r => r.GetProperty("repeats")[1].GetDouble());
+        var sklearnWarm = Runs(training.GetProperty("sklearn"), r => r.GetProperty("repeats")[1].GetDouble());
         var oursProcess = Runs(training.GetProperty("ours"), r => r.GetProperty("processSeconds").GetDouble());
         var sklearnProcess = Runs(training.GetProperty("sklearn"), r => r.GetProperty("processSeconds").GetDouble());
         var oursR2 = training.GetProperty("ours")[0].GetProperty("rSquared").GetDouble();
@@ -56,7 +58,8 @@ internal static class Report
 
         md.AppendLine("| Case | ServerlessML | Baseline | Ratio | Target | |");
         md.AppendLine("|---|---|---|---|---|---|");
-        Row(md, $"1. Training path, {rows:N0} × 20 (parse → split → fit → evaluate)", Seconds(oursPath), $"{Seconds(sklearnPath)} scikit-learn", Median(oursPath) / Median(sklearnPath), "≤ 0.5×", Median(oursPath) / Median(sklearnPath) <= 0.5);
+        Row(md, $"1. Training path, {rows:N0} × 20 (parse → split → fit → evaluate), fresh process", Seconds(oursPath), $"{Seconds(sklearnPath)} scikit-learn", Median(oursPath) / Median(sklearnPath), "≤ 0.5×", Median(oursPath) / Median(sklearnPath) <= 0.5);
+        Row(md, "1. The same, second run in the process (a warm instance)", Seconds(oursWarm), $"{Seconds(sklearnWarm)} scikit-learn", Median(oursWarm) / Median(sklearnWarm), "≤ 0.5×", Median(oursWarm) / Median(sklearnWarm) <= 0.5);
         Row(md, "1. R² on the test split", oursR2.ToString("F6", CultureInfo.InvariantCulture), $"{sklearnR2.ToString("F6", CultureInfo.InvariantCulture)} scikit-learn", null, "within 0.001", Math.Abs(oursR2 - sklearnR2) <= 0.001);
         Row(md, "1. Peak memory of the training path", $"{Median(oursMemory):N0} MB", $"{Median(sklearnMemory):N0} MB scikit-learn", Median(oursMemory) / Median(sklearnMemory), "≤ 1 GB", Median(oursMemory) <= 1024);
         Row(md, "1. Through the app: uploaded dataset, `POST /api/train` → Completed", Seconds(appWarm), $"{Seconds(sklearnPath)} scikit-learn", Median(appWarm) / Median(sklearnPath), "≤ 0.75×", Median(appWarm) / Median(sklearnPath) <= 0.75);
@@ -71,7 +74,7 @@ internal static class Report
         md.AppendLine();
 
         md.AppendLine("## 1. Training throughput").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"`bench/out/train-*.csv`: {rows:N0} rows × 20 numeric features and a label with a known linear truth plus Gaussian noise ({new FileInfo(Path.Combine(Paths.Out, options.String("training-csv") ?? "")).Length / 1e6:N0} MB). Each side runs as its own fresh process, alternately; the path time is what its phases took (ours includes JIT compilation; scikit-learn's excludes importing it), the process time is the command from start to exit.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"`bench/out/train-*.csv`: {rows:N0} rows × 20 numeric features and a label with a known linear truth plus Gaussian noise ({new FileInfo(Path.Combine(Paths.Out, options.String("training-csv") ?? "")).Length / 1e6:N0} MB). Each side runs as its own fresh process, alternately, and runs the path twice in it; the path time is what its phases took (a fresh .NET process includes compiling ML.NET's code; scikit-learn's excludes importing it), the process time is the command from start to exit. The phases are the first run's.").AppendLine();
         md.AppendLine("| Phase | ServerlessML | scikit-learn |").AppendLine("|---|---|---|");
         foreach (var phase in new[] { "parse", "split", "train", "evaluate" })
         {
@@ -79,6 +82,7 @@ internal static class Report
         }
 
         md.AppendLine(CultureInfo.InvariantCulture, $"| **path** | **{Seconds(oursPath)}** | **{Seconds(sklearnPath)}** |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| path, second run in the process | {Seconds(oursWarm)} | {Seconds(sklearnWarm)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| whole process | {Seconds(oursProcess)} | {Seconds(sklearnProcess)} |").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Through the app (`app.json`): the same file uploaded with `PUT /api/datasets/bench` ({app.GetProperty("uploadSeconds").GetDouble():F1} s, not counted), then `POST /api/train?dataset=bench&wait=600` on the local host in Release, with Azurite holding the data in memory. The first run ({appRuns[0]:F2} s) pays for JIT compilation and is left out of the median. Where a run's time goes, as its activities log it:").AppendLine();
         Phases(md, app.GetProperty("phases"));
@@ -144,8 +148,6 @@ internal static class Report
     private static double[] Runs(JsonElement runs, Func<JsonElement, double> value) => runs.EnumerateArray().Select(value).ToArray();
 
     private static double[] Numbers(JsonElement values) => values.EnumerateArray().Select(v => v.GetDouble()).ToArray();
-
-    private static double Sum(JsonElement phases) => phases.EnumerateObject().Sum(p => p.Value.GetDouble());
 
     private static double Median(double[] values) => Cases.Median(values);
 
