@@ -109,6 +109,23 @@ public sealed class TrainingOrchestrationTests
     }
 
     [Test]
+    public async Task Train_DatasetDeletedBeforeItIsRead_FailsAtOnceWithAReadableReason()
+    {
+        var model = ModelNames.Unique("deleted");
+        var runId = Guid.NewGuid().ToString("N");
+        var staged = await _host.Get<DatasetStore>().StageAsync(model, runId, SyntheticData.Bytes(SyntheticData.Csv(100)), CancellationToken.None);
+        await _host.Get<DatasetStore>().DeleteAsync(staged, CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), new TrainingRequest(model, staged.ToString(), "y", null, 0.2, 42, new ServerlessML.ML.TrainerOptions()), new Microsoft.DurableTask.StartOrchestrationOptions(runId));
+        var run = await _host.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true);
+
+        Assert.That(run.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Failed));
+        Assert.That(run.FailureDetails!.ErrorMessage, Is.EqualTo($"Preparing the dataset failed: The dataset {staged} does not exist any more: it was deleted after the run started. Upload it again and start a new run."));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "not retried as if storage were down");
+    }
+
+    [Test]
     public async Task Train_TwiceOnSameModel_PublishesNextVersionAndMovesAliases()
     {
         var model = ModelNames.Unique("versions");

@@ -179,7 +179,15 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
     public async Task<Stream> OpenReadAsync(BlobPath path, CancellationToken cancellationToken)
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
-        return (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
+        try
+        {
+            return (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        {
+            // Not a storage fault to retry: the data is gone, most likely deleted after the run was started.
+            throw new InvalidDatasetException($"The dataset {path} does not exist any more: it was deleted after the run started. Upload it again and start a new run.");
+        }
     }
 
     /// <summary>The SHA-256 recorded when the dataset was written, or computed now for a blob put there another way.</summary>
