@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ServerlessML;
 
@@ -19,6 +20,13 @@ public static class ServerlessJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.PropertyNameCaseInsensitive = true;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        // Generated code first for the types it covers; reflection, as before, for every other type.
+        if (options.TypeInfoResolverChain.Count == 0)
+        {
+            options.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
+        }
+
+        options.TypeInfoResolverChain.Insert(0, ServerlessJsonContext.Default);
         return options;
     }
 }

@@ -51,11 +51,13 @@ public static class RequestBody
             throw LengthLimitedStream.TooLarge(limit);
         }
 
-        var body = new PooledBody(ArrayPool<byte>.Shared.Rent((int)(request.ContentLength ?? 16 * 1024)));
+        var declared = request.ContentLength;
+        var body = new PooledBody(ArrayPool<byte>.Shared.Rent((int)(declared ?? 16 * 1024)));
         try
         {
+            // With a Content-Length, stop at it rather than asking the server for an end it would only confirm.
             int read;
-            while ((read = await request.Body.ReadAsync(body.Free, cancellationToken)) > 0)
+            while ((declared is null || body.Length < declared) && (read = await request.Body.ReadAsync(body.Free, cancellationToken)) > 0)
             {
                 body.Advance(read, limit);
             }

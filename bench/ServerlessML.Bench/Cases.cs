@@ -102,7 +102,7 @@ internal static class Cases
             {
                 foreach (var path in new[] { "/api/predict", "/bench/echo" })
                 {
-                    await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, "5s", connections: name == "single" ? 32 : 8);
+                    await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, "10s", connections: name == "single" ? 32 : 8);
                     results[$"{name}:{path}"] = await Wrk.RunAsync(new Uri(stack.BaseUri, path), body, duration, connections: name == "single" ? 32 : 8);
                 }
             }

@@ -92,7 +92,7 @@ internal static class Report
         Phases(md, scale.GetProperty("phases"));
 
         md.AppendLine("## 3. Serving").AppendLine();
-        md.AppendLine("`wrk -t2` from the same machine against the local host in Release: `/api/predict` with a published model of ten features (nine numbers and a city), and `/bench/echo`, compiled into the benchmark build only, which parses the same JSON and answers in the same shape and size. Five seconds of warm-up before each measurement.").AppendLine();
+        md.AppendLine("`wrk -t2` from the same machine against the local host in Release: `/api/predict` with a published model of ten features (nine numbers and a city), and `/bench/echo`, compiled into the benchmark build only, which parses the same JSON and answers in the same shape and size. Ten seconds of warm-up before each measurement (tiered compilation settles the hot paths in that time).").AppendLine();
         md.AppendLine("| Request | Endpoint | req/s | p50 | p99 | errors |").AppendLine("|---|---|---|---|---|---|");
         foreach (var (name, result) in new[] { ("1 instance, 32 connections", single), ("10,000 instances, 8 connections", batch) })
         {
