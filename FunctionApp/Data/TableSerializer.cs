@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -14,8 +13,6 @@ public static class TableSerializer
 {
     /// <summary>The bytes before the header: magic and the header's length.</summary>
     public const int PrefixLength = 14;
-
-    private const int ChunkBytes = 1 << 20;
 
     private static ReadOnlySpan<byte> Magic => "SMLTABLE2\n"u8;
 
@@ -103,60 +100,4 @@ public static class TableSerializer
         CategoricalColumn categorical => MemoryMarshal.AsBytes(categorical.Codes.AsSpan()),
         _ => throw new InvalidOperationException($"Column '{column.Name}' has an unknown kind."),
     };
-
-    /// <summary>Writes the dataset, or only its <paramref name="rows"/> (in that order), to one stream.</summary>
-    public static async Task WriteAsync(Dataset dataset, int[]? rows, Stream destination, CancellationToken cancellationToken)
-    {
-        await destination.WriteAsync(HeaderBytes(dataset, rows), cancellationToken);
-        var count = rows?.Length ?? dataset.RowCount;
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
-        {
-            const int chunkValues = ChunkBytes / sizeof(int);
-            foreach (var column in dataset.Table.Columns)
-            {
-                for (var first = 0; first < count; first += chunkValues)
-                {
-                    var values = Math.Min(chunkValues, count - first);
-                    Gather(column, rows, first, values, buffer);
-                    await destination.WriteAsync(buffer.AsMemory(0, values * sizeof(int)), cancellationToken);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Reads a table written by <see cref="WriteAsync"/> from one stream.</summary>
-    public static async Task<Dataset> ReadAsync(Stream source, CancellationToken cancellationToken)
-    {
-        var prefix = new byte[PrefixLength];
-        await source.ReadExactlyAsync(prefix, cancellationToken);
-        var start = new byte[PrefixLength + BitConverter.ToInt32(prefix, Magic.Length)];
-        prefix.CopyTo(start, 0);
-        await source.ReadExactlyAsync(start.AsMemory(PrefixLength), cancellationToken);
-        var layout = ReadLayout(start) ?? throw new InvalidDataException("The table's header is cut short.");
-        var columns = layout.Allocate();
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
-        {
-            foreach (var column in columns)
-            {
-                for (var offset = 0; offset < layout.ColumnLength; offset += ChunkBytes)
-                {
-                    var chunk = Math.Min(ChunkBytes, layout.ColumnLength - offset);
-                    await source.ReadExactlyAsync(buffer.AsMemory(0, chunk), cancellationToken);
-                    buffer.AsSpan(0, chunk).CopyTo(ColumnBytes(column)[offset..]);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return new Dataset(new Table(columns), layout.Label);
-    }
 }

@@ -93,19 +93,11 @@ public sealed class ModelFunctions(ModelRegistry registry)
             throw RequestBody.UnsupportedMediaType(RequestBody.MediaType(request), "application/json: {\"version\": 3}");
         }
 
-        var body = await RequestBody.ReadAsync(request, 64 * 1024, cancellationToken);
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("version", out var version)
-                && version.TryGetInt32(out var number) && number > 0
-                ? number
-                : throw new InvalidRequestException("Send the version to point at as {\"version\": 3}.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidRequestException($"The body is not valid JSON: {e.Message}");
-        }
+        using var json = JsonBody.Parse(await RequestBody.ReadAsync(request, 64 * 1024, cancellationToken));
+        return json.RootElement.ValueKind == JsonValueKind.Object
+            && json.RootElement.TryGetProperty("version", out var version)
+            && version.TryGetInt32(out var number) && number > 0
+            ? number
+            : throw new InvalidRequestException("Send the version to point at as {\"version\": 3}.");
     }
 }

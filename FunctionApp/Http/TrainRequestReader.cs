@@ -50,7 +50,7 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             return Submission(settings, new InlineData(CsvTableReader.Read(body, ReadOptions(settings)), body));
         }
 
-        using var json = ParseJson(body);
+        using var json = JsonBody.Parse(body);
         var root = json.RootElement;
         var jsonSettings = new Settings(request.Query, root.ValueKind == JsonValueKind.Object ? root : null);
         var hasData = root.ValueKind != JsonValueKind.Object || root.TryGetProperty("data", out _);
@@ -126,18 +126,6 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         var trainer = new TrainerOptions(settings.NonNegative("l2"), settings.NonNegative("l1"), iterations);
         var wait = Math.Clamp(settings.Int("wait") ?? 0, 0, options.Value.MaxWaitSeconds);
         return new TrainSubmission(model, testFraction, settings.Int("seed") ?? DefaultSeed, trainer, promote, TimeSpan.FromSeconds(wait), data);
-    }
-
-    private static JsonDocument ParseJson(byte[] body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidRequestException($"The body is not valid JSON: {e.Message}");
-        }
     }
 
     /// <summary>Options from the query string or the JSON body; naming one in both places is refused as ambiguous.</summary>

@@ -41,7 +41,7 @@ public sealed class FeatureBatchReader
     /// (a property written after the values can change them; the caller then reads again for that model).
     /// </summary>
     public (FeatureBatch Batch, string Model, int? Version) Read(PredictionRequest request, int maxInstances) =>
-        Json.Guard(() =>
+        JsonBody.Guard(() =>
         {
             var batch = new FeatureBatch(_schema, 0);
             var header = new PredictionRequest.Header();

@@ -16,7 +16,7 @@ public sealed record PredictionRequest(string Model, int? Version, ReadOnlyMemor
 
     /// <summary>Reads the body's top level up to the first array of values.</summary>
     public static PredictionRequest Parse(ReadOnlyMemory<byte> body) =>
-        Json.Guard(() =>
+        JsonBody.Guard(() =>
         {
             var reader = new Utf8JsonReader(body.Span);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -40,7 +40,7 @@ public sealed record PredictionRequest(string Model, int? Version, ReadOnlyMemor
 
     /// <summary>The model and version the whole body names, skipping over its values.</summary>
     public (string Model, int? Version) Target() =>
-        Json.Guard(() =>
+        JsonBody.Guard(() =>
         {
             var reader = new Utf8JsonReader(Body.Span);
             var header = new Header();
@@ -109,21 +109,5 @@ public sealed record PredictionRequest(string Model, int? Version, ReadOnlyMemor
 
         public static InvalidRequestException NoValues() =>
             new("Send either 'instances' (an array of objects keyed by feature name) or 'rows' (an array of value arrays in feature order), not both or neither.");
-    }
-}
-
-/// <summary>Turns malformed JSON into a request error a caller can act on.</summary>
-internal static class Json
-{
-    public static T Guard<T>(Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidRequestException($"The body is not valid JSON: {e.Message}");
-        }
     }
 }
