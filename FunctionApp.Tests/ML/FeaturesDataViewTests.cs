@@ -12,20 +12,22 @@ public sealed class FeaturesDataViewTests
     [Test]
     public void FeatureRows_EveryRow_EqualsTheFittedTransformsOutput()
     {
-        var csv = new StringBuilder(SyntheticData.Csv(3000, withCity: true, missingRate: 0.1, noise: 3));
+        var csv = new StringBuilder(SyntheticData.Csv(40_000, withCity: true, missingRate: 0.1, noise: 3));
         var dataset = CsvTableReader.Read(SyntheticData.Bytes(csv.ToString()), new DatasetReadOptions());
         var columns = ModelColumns.For(dataset.Features.Select(f => f.Name));
 
         var (transforms, layout) = ModelTrainer.FitFeatures(new MLContext(1), dataset, columns);
         var expected = Transformed(transforms, dataset, columns);
-        var rows = new FeatureRows(dataset, layout);
-        var actual = new float[layout.Length];
+        var actual = new float[dataset.RowCount][];
+        new FeatureRows(dataset, layout).ForEach((row, features) => actual[row] = features.ToArray());
+        var matrix = new float[dataset.RowCount * layout.Length];
+        new FeatureRows(dataset, layout).WriteMatrix(matrix);
 
         Assert.That(layout.Length, Is.EqualTo(2 + SyntheticData.Cities.Length));
         for (var row = 0; row < dataset.RowCount; row++)
         {
-            rows.Fill(row, actual);
-            Assert.That(actual, Is.EqualTo(expected[row]), $"row {row}");
+            Assert.That(actual[row], Is.EqualTo(expected[row]), $"row {row}");
+            Assert.That(matrix.AsSpan(row * layout.Length, layout.Length).ToArray(), Is.EqualTo(expected[row]), $"matrix row {row}");
         }
     }
 
