@@ -35,7 +35,7 @@ public static class Problems
 
     /// <summary>The problem response for an exception that describes a caller's mistake; false for anything else,
     /// which should surface as a 500.</summary>
-    public static bool TryCreate(Exception exception, out IActionResult result)
+    private static bool TryCreate(Exception exception, out IActionResult result)
     {
         result = exception switch
         {

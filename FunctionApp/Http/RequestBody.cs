@@ -4,42 +4,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace ServerlessML.Http;
 
-/// <summary>Reads a request body whole, refusing it early (413) when it is larger than allowed.</summary>
+/// <summary>Reads a request body whole, refusing it early (413) when it is larger than allowed and (400) when empty.</summary>
 public static class RequestBody
 {
+    /// <summary>Reads a body into an array of its own, for a body that is kept (staged, parsed into a document).</summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > limit)
-        {
-            throw LengthLimitedStream.TooLarge(limit);
-        }
-
-        if (request.ContentLength is { } declared)
-        {
-            // The server holds a body to its declared length, so it is read straight into an array of that size.
-            var exact = declared > 0 ? new byte[declared] : throw new InvalidRequestException("The request body is empty.");
-            await request.Body.ReadExactlyAsync(exact, cancellationToken);
-            return exact;
-        }
-
-        var body = new byte[16 * 1024];
-        var filled = 0;
-        int read;
-        while ((read = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken)) > 0)
-        {
-            filled += read;
-            if (filled > limit)
-            {
-                throw LengthLimitedStream.TooLarge(limit);
-            }
-
-            if (filled == body.Length)
-            {
-                Array.Resize(ref body, (int)Math.Min(limit + 1, (long)body.Length * 2));
-            }
-        }
-
-        return filled > 0 ? body[..filled] : throw new InvalidRequestException("The request body is empty.");
+        using var body = await ReadPooledAsync(request, limit, cancellationToken);
+        return body.Memory.ToArray();
     }
 
     /// <summary>Reads a body into a rented array: for bodies read on every request, where a fresh array of a large body

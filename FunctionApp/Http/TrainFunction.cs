@@ -21,18 +21,12 @@ public sealed class TrainFunction(TrainRequestReader reader, DatasetStore datase
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "train")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
-    {
-        TrainSubmission submission;
-        try
-        {
-            submission = await reader.ReadAsync(request, cancellationToken);
-        }
-        catch (Exception e) when (Problems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
+        CancellationToken cancellationToken) =>
+        await Problems.HandleAsync(() => StartAsync(request, client, cancellationToken));
 
+    private async Task<IActionResult> StartAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var submission = await reader.ReadAsync(request, cancellationToken);
         var runId = Guid.NewGuid().ToString("N");
         var (datasetBlob, kinds) = submission.Data switch
         {
