@@ -117,8 +117,8 @@ background() {
 scripts/install-azurite.sh
 
 # The local host keeps durable state in memory and needs only blobs; func start keeps it in queues and tables too.
-needed=("$blob_port")
-[ "$host" = local ] || needed+=("$queue_port" "$table_port")
+# Both hosts keep their durable task hub in Azurite's queues and tables, and the models in its blobs.
+needed=("$blob_port" "$queue_port" "$table_port")
 all_free=true
 for p in "$blob_port" "$queue_port" "$table_port"; do
   if listening "$p"; then all_free=false; fi

@@ -7,8 +7,9 @@ using ServerlessML.LocalHost.Functions;
 namespace ServerlessML.LocalHost;
 
 /// <summary>
-/// The local host: the function app's HTTP functions, its orchestration on the in-process Durable Task backend and the
-/// durable instance API, on Kestrel, configured from the same host.json and local.settings.json as the Functions host.
+/// The local host: the function app's HTTP functions, its orchestration on the Durable Task Framework's Azure Storage
+/// backend and the durable instance API, on Kestrel, configured from the same host.json and local.settings.json as the
+/// Functions host.
 /// </summary>
 public static class LocalHostApp
 {
@@ -24,8 +25,11 @@ public static class LocalHostApp
         ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
         ["Logging:LogLevel:Grpc"] = "Warning",
         ["Logging:LogLevel:Azure"] = "Warning",
-        // The in-process backend runs a second host whose lifetime messages would only confuse; Program says where it listens.
+        // The durable sidecar runs a second host whose lifetime messages would only confuse; Program says where it listens.
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        // The Azure Storage backend logs every poll and lease at Information.
+        ["Logging:LogLevel:DurableTask.AzureStorage"] = "Warning",
+        ["Logging:LogLevel:DurableTask.Core"] = "Warning",
     };
 
     // Any of these means the user chose where to listen.
@@ -65,13 +69,14 @@ public static class LocalHostApp
             o.TimestampFormat = "HH:mm:ss ";
         });
 
-        var host = HostJson.Load(directory);
+        var host = HostJson.Load(directory, builder.Configuration);
+        var local = builder.Configuration.GetSection(LocalDurableSettings.Section).Get<LocalDurableSettings>() ?? new LocalDurableSettings();
         var services = builder.Services;
 
         // Before AddServerlessML, whose default expects the Functions host's durable client to know its own URLs.
         services.AddSingleton<IDurableManagementLinks, RequestManagementLinks>();
         services.AddServerlessML();
-        services.AddInMemoryDurableBackend(host);
+        services.AddDurableEngine(host.DurableTask, local);
         services.AddMvcCore();
         services.AddProblemDetails();
         services.AddExceptionHandler<UnhandledExceptionHandler>();

@@ -1,60 +1,68 @@
-using System.Text.Json;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace ServerlessML.LocalHost.Configuration;
 
 /// <summary>
-/// The parts of <c>host.json</c> that apply outside the Functions host: the HTTP route prefix and the durable
-/// concurrency limits. Read from the same file the Functions host reads, so the two hosts cannot disagree.
+/// The parts of <c>host.json</c> that apply outside the Functions host: the HTTP route prefix and the durable task hub
+/// (its name, concurrency and Azure Storage settings). Read from the same file the Functions host reads, and overridden
+/// by the same app settings (<c>AzureFunctionsJobHost__extensions__durableTask__hubName</c>), so that the two hosts
+/// cannot disagree.
 /// </summary>
-public sealed record HostJson(string RoutePrefix, int? MaxConcurrentActivityFunctions, int? MaxConcurrentOrchestratorFunctions)
+public sealed record HostJson(string RoutePrefix, DurableTaskHubSettings DurableTask)
 {
     public const string FileName = "host.json";
 
-    /// <summary>The Functions host's defaults, for an app without a host.json.</summary>
-    public static HostJson Default { get; } = new("api", null, null);
+    /// <summary>The configuration section whose keys override host.json, as under the Functions host.</summary>
+    public const string OverrideSection = "AzureFunctionsJobHost";
 
-    public static HostJson Load(string directory)
+    /// <summary>The Functions host's defaults, for an app without a host.json.</summary>
+    public static HostJson Default { get; } = new("api", new DurableTaskHubSettings());
+
+    /// <param name="directory">Where host.json is.</param>
+    /// <param name="appSettings">App settings; their <see cref="OverrideSection"/> overrides host.json.</param>
+    public static HostJson Load(string directory, IConfiguration? appSettings = null)
     {
         var path = Path.Combine(directory, FileName);
-        return File.Exists(path) ? Parse(File.ReadAllText(path)) : Default;
+        var builder = new ConfigurationBuilder();
+        if (File.Exists(path))
+        {
+            // The JSON provider tolerates comments and trailing commas, and its keys are case-insensitive, as the
+            // Functions host's reading of host.json is.
+            builder.AddJsonFile(path, optional: false, reloadOnChange: false);
+        }
+
+        if (appSettings is not null)
+        {
+            builder.Add(new MemoryConfigurationSource { InitialData = Overrides(appSettings) });
+        }
+
+        return From(builder.Build());
     }
 
     public static HostJson Parse(string json)
     {
-        // host.json tolerates comments and trailing commas, as the Functions host does.
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var extensions = Property(document.RootElement, "extensions");
-        var http = Property(extensions, "http");
-        var durable = Property(extensions, "durableTask");
-        return new HostJson(
-            Property(http, "routePrefix") is { ValueKind: JsonValueKind.String } prefix ? prefix.GetString()!.Trim('/') : Default.RoutePrefix,
-            PositiveInt(durable, "maxConcurrentActivityFunctions"),
-            PositiveInt(durable, "maxConcurrentOrchestratorFunctions"));
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        return From(new ConfigurationBuilder().AddJsonStream(stream).Build());
     }
 
-    private static int? PositiveInt(JsonElement? parent, string name) =>
-        Property(parent, name) is { } value
-            ? value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number > 0
-                ? number
-                : throw new InvalidOperationException($"host.json: {name} must be a positive whole number; it is {value.GetRawText()}.")
-            : null;
-
-    // Property names in host.json are case-insensitive for the Functions host.
-    private static JsonElement? Property(JsonElement? parent, string name)
+    private static HostJson From(IConfiguration configuration)
     {
-        if (parent is not { ValueKind: JsonValueKind.Object } element)
+        var prefix = configuration["extensions:http:routePrefix"];
+        var durable = new DurableTaskHubSettings();
+        var section = configuration.GetSection("extensions:durableTask");
+        try
         {
-            return null;
+            section.Bind(durable);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"host.json: extensions.durableTask has a value of the wrong type: {e.InnerException?.Message ?? e.Message}", e);
         }
 
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return property.Value;
-            }
-        }
-
-        return null;
+        durable.Validate();
+        return new HostJson(prefix is null ? Default.RoutePrefix : prefix.Trim('/'), durable);
     }
+
+    private static IEnumerable<KeyValuePair<string, string?>> Overrides(IConfiguration appSettings) =>
+        appSettings.GetSection(OverrideSection).AsEnumerable(makePathsRelative: true).Where(p => p.Value is not null);
 }

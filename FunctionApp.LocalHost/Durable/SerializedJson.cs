@@ -11,7 +11,8 @@ internal static class SerializedJson
     public static void Write(Utf8JsonWriter writer, string name, string? serialized)
     {
         writer.WritePropertyName(name);
-        if (serialized is null)
+        // The Azure Storage backend keeps "no value" as an empty string; the Functions host shows it as null.
+        if (string.IsNullOrEmpty(serialized))
         {
             writer.WriteNullValue();
             return;

@@ -18,10 +18,12 @@ internal sealed class LocalHostServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>The settings a test run gives the local host, whatever a developer's local.settings.json says.</summary>
+    /// <summary>The settings a test run gives the local host, whatever a developer's local.settings.json says: a task
+    /// hub of its own, so that no other test's runs reach it.</summary>
     public static Dictionary<string, string?> Settings(string url) => new()
     {
         ["urls"] = url,
+        ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = TaskHubs.Unique(),
         ["AzureWebJobsStorage"] = TestEnvironment.Azurite.ConnectionString,
         ["Storage:ConnectionString"] = TestEnvironment.Azurite.ConnectionString,
         ["Serving:AliasRefreshSeconds"] = "0",

@@ -38,7 +38,8 @@ public sealed class DurableHttpApiTests
         Assert.That(poll.Body.GetProperty("instanceId").GetString(), Is.EqualTo(status.Segments[^1]));
         Assert.That(poll.Body.GetProperty("input").GetProperty("model").GetString(), Is.EqualTo(model));
         Assert.That(poll.Body.GetProperty("createdTime").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"));
-        Assert.That(poll.Body.GetProperty("output").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        // The Azure Storage backend keeps the suspend reason as the output, and the Functions host shows it there too.
+        Assert.That(poll.Body.GetProperty("output").GetString(), Is.EqualTo("test"));
     }
 
     [Test]
