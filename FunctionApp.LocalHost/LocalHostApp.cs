@@ -61,7 +61,12 @@ public static class LocalHostApp
 
         // Kestrel would refuse bodies over 30 MB; the functions enforce their own limits (Training__MaxRequestBytes,
         // Training__MaxDatasetBytes, Serving__MaxRequestBytes), and a dataset upload is streamed, so any size is fine here.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        // No Server header: it tells a prober what to aim at and a client nothing.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.AddServerHeader = false;
+        });
 
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -78,11 +83,12 @@ public static class LocalHostApp
         services.AddServerlessML();
         services.AddDurableEngine(host.DurableTask, local);
         services.AddMvcCore();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = UnservedRequests.Describe);
         services.AddExceptionHandler<UnhandledExceptionHandler>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.MapHttpFunctions(Functions, host.RoutePrefix);
         app.MapDurableHttpApi();
 #if BENCHMARK_ENDPOINTS

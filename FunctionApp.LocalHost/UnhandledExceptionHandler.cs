@@ -1,19 +1,26 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using ServerlessML.Http;
 
 namespace ServerlessML.LocalHost;
 
 /// <summary>
-/// Turns an exception no function handled into a 500 <c>application/problem+json</c> that carries a correlation id,
-/// and logs the exception under the same id, so a user can hand over the one and a developer find the other.
+/// Turns an exception no function handled into <c>application/problem+json</c>: a caller's mistake into its 4xx, anything
+/// else into a 500 that carries a correlation id, logged under the same id, so a user can hand over the one and a
+/// developer find the other.
 /// </summary>
 public sealed class UnhandledExceptionHandler(IProblemDetailsService problems, ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails problem;
-        if (exception is BadHttpRequestException bad)
+        if (Problems.For(exception) is { } mistake)
+        {
+            // A caller's mistake found outside a function (the durable API's query string, a start by name).
+            problem = mistake;
+        }
+        else if (exception is BadHttpRequestException bad)
         {
             problem = new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };
         }

@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ModelCache>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<TrainRequestReader>();
+        services.AddSingleton<TrainingStarter>();
         services.TryAddSingleton<IDurableManagementLinks, FunctionsHostManagementLinks>();
         return services;
     }

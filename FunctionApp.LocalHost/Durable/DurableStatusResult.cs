@@ -35,31 +35,32 @@ public sealed class DurableStatusResult(OrchestrationMetadata instance, IReadOnl
 
         response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(response.Body);
-        Write(writer);
+        Write(writer, instance, query.ShowInput, history, query.ShowHistoryOutput);
         await writer.FlushAsync(httpContext.RequestAborted);
     }
 
-    private void Write(Utf8JsonWriter writer)
+    /// <summary>One instance as the host shows it, here and in the instance list (which never has history).</summary>
+    public static void Write(Utf8JsonWriter writer, OrchestrationMetadata instance, bool showInput, IReadOnlyList<HistoryEvent>? history = null, bool showHistoryOutput = false)
     {
         writer.WriteStartObject();
         writer.WriteString("name", instance.Name);
         writer.WriteString("instanceId", instance.InstanceId);
         writer.WriteString("runtimeStatus", instance.RuntimeStatus.ToString());
-        SerializedJson.Write(writer, "input", query.ShowInput ? instance.SerializedInput : null);
+        SerializedJson.Write(writer, "input", showInput ? instance.SerializedInput : null);
         SerializedJson.Write(writer, "customStatus", instance.SerializedCustomStatus);
-        SerializedJson.Write(writer, "output", Output());
+        SerializedJson.Write(writer, "output", Output(instance));
         writer.WriteString("createdTime", Time(instance.CreatedAt));
         writer.WriteString("lastUpdatedTime", Time(instance.LastUpdatedAt));
         if (history is not null)
         {
-            DurableHistoryWriter.Write(writer, history, query.ShowHistoryOutput);
+            DurableHistoryWriter.Write(writer, history, showHistoryOutput);
         }
 
         writer.WriteEndObject();
     }
 
     // A failed instance has no output of its own; the host reports the failure's message there.
-    private string? Output() =>
+    private static string? Output(OrchestrationMetadata instance) =>
         instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed && instance.FailureDetails is { } failure
             ? JsonSerializer.Serialize(failure.ErrorMessage)
             : instance.SerializedOutput;

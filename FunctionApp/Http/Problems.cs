@@ -33,20 +33,24 @@ public static class Problems
         }
     }
 
-    /// <summary>The problem response for an exception that describes a caller's mistake; false for anything else,
-    /// which should surface as a 500.</summary>
+    /// <summary>The problem for an exception that describes a caller's mistake (400, 404, 409, 412, 413, 415…); null for
+    /// anything else, which should surface as a 500.</summary>
+    public static ProblemDetails? For(Exception exception) => exception switch
+    {
+        ProblemException problem => Details(problem.Status, problem.Title, problem.Message),
+        InvalidDatasetException dataset => Details(StatusCodes.Status400BadRequest, "The dataset cannot be trained on", dataset.Message),
+        InvalidRequestException request => Details(StatusCodes.Status400BadRequest, "The request is not valid", request.Message),
+        NotFoundException missing => Details(StatusCodes.Status404NotFound, "Not found", missing.Message),
+        ConflictException conflict => Details(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+        PreconditionFailedException changed => Details(StatusCodes.Status412PreconditionFailed, "Changed by someone else", changed.Message),
+        _ => null,
+    };
+
     private static bool TryCreate(Exception exception, out IActionResult result)
     {
-        result = exception switch
-        {
-            ProblemException problem => Create(problem.Status, problem.Title, problem.Message),
-            InvalidDatasetException dataset => Create(StatusCodes.Status400BadRequest, "The dataset cannot be trained on", dataset.Message),
-            InvalidRequestException request => Create(StatusCodes.Status400BadRequest, "The request is not valid", request.Message),
-            NotFoundException missing => Create(StatusCodes.Status404NotFound, "Not found", missing.Message),
-            ConflictException conflict => Create(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
-            PreconditionFailedException changed => Create(StatusCodes.Status412PreconditionFailed, "Changed by someone else", changed.Message),
-            _ => null!,
-        };
+        result = For(exception) is { } problem ? new ObjectResult(problem) { StatusCode = problem.Status, ContentTypes = { ContentType } } : null!;
         return result is not null;
     }
+
+    private static ProblemDetails Details(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
 }

@@ -2,17 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
-using ServerlessML.Data;
-using ServerlessML.Storage;
-using ServerlessML.Training;
 
 namespace ServerlessML.Http;
 
 /// <summary><c>POST /api/train</c>: checks the data, stages it in blob storage and starts the training orchestration.</summary>
-public sealed class TrainFunction(TrainRequestReader reader, DatasetStore datasets, IDurableManagementLinks links, ILogger<TrainFunction> logger)
+public sealed class TrainFunction(TrainingStarter starter, IDurableManagementLinks links)
 {
     /// <summary>How long a client should wait between status polls, as the durable status endpoint advises.</summary>
     public const int RetryAfterSeconds = 10;
@@ -24,61 +19,20 @@ public sealed class TrainFunction(TrainRequestReader reader, DatasetStore datase
         CancellationToken cancellationToken) =>
         await Problems.HandleAsync(() => StartAsync(request, client, cancellationToken));
 
+    /// <summary>The durable async-HTTP answer for a started run: 202 with Location, Retry-After and the management links.</summary>
+    public static IActionResult Accepted(DurableManagementLinks status) =>
+        new HeaderResult(new AcceptedResult(status.StatusQueryGetUri, status), "Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+
     private async Task<IActionResult> StartAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var submission = await reader.ReadAsync(request, cancellationToken);
-        var runId = Guid.NewGuid().ToString("N");
-        var (datasetBlob, kinds) = submission.Data switch
-        {
-            InlineData inline => (
-                await datasets.StageAsync(submission.Model, runId, inline.Csv, cancellationToken),
-                inline.Dataset.Table.Columns.ToDictionary(c => c.Name, c => c.Kind)),
-            NamedData named => (DatasetStore.NamedPath(named.Summary.Name), (Dictionary<string, ColumnKind>?)null),
-            _ => throw new InvalidOperationException("Unknown kind of training data."),
-        };
-        var training = new TrainingRequest(
-            submission.Model,
-            datasetBlob.ToString(),
-            submission.Data.Label,
-            kinds,
-            submission.TestFraction,
-            submission.Seed,
-            submission.Trainer,
-            submission.Promote,
-            submission.Data.Rows);
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), training, new StartOrchestrationOptions(runId), cancellationToken);
-        }
-        catch when (submission.Data is InlineData)
-        {
-            // No run will ever read it: don't leave it behind.
-            await datasets.DeleteAsync(datasetBlob, CancellationToken.None);
-            throw;
-        }
-
-        logger.LogInformation("Started training run {RunId} of {Model} on {Rows} rows of {Dataset}", runId, submission.Model, submission.Data.Rows, datasetBlob);
+        var (runId, submission) = await starter.StartAsync(request, client, runId: null, cancellationToken);
         var status = links.Create(client, request, runId);
-        if (submission.Wait > TimeSpan.Zero && await WaitAsync(client, runId, submission.Wait, cancellationToken) is { } finished)
+        if (submission.Wait > TimeSpan.Zero && await TrainingStarter.WaitAsync(client, runId, submission.Wait, cancellationToken) is { } finished)
         {
             return Finished(finished, status);
         }
 
-        return new HeaderResult(new AcceptedResult(status.StatusQueryGetUri, status), "Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
-    }
-
-    private static async Task<OrchestrationMetadata?> WaitAsync(DurableTaskClient client, string runId, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(wait);
-        try
-        {
-            return await client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
+        return Accepted(status);
     }
 
     private static IActionResult Finished(OrchestrationMetadata finished, DurableManagementLinks status) =>

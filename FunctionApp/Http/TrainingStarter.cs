@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using ServerlessML.Data;
+using ServerlessML.Storage;
+using ServerlessML.Training;
+
+namespace ServerlessML.Http;
+
+/// <summary>
+/// Starts a training run from a request: checks it, stages its data in blob storage (the claim check the run carries)
+/// and schedules the orchestration. <c>POST /api/train</c> and the durable API's start-by-name both come here, so a run
+/// never starts on data that was not checked.
+/// </summary>
+public sealed class TrainingStarter(TrainRequestReader reader, DatasetStore datasets, ILogger<TrainingStarter> logger)
+{
+    /// <summary>Starts a run under <paramref name="runId"/> (a new id when null) and returns the checked submission.</summary>
+    public async Task<(string RunId, TrainSubmission Submission)> StartAsync(
+        HttpRequest request, DurableTaskClient client, string? runId, CancellationToken cancellationToken)
+    {
+        var submission = await reader.ReadAsync(request, cancellationToken);
+        runId ??= Guid.NewGuid().ToString("N");
+        var (datasetBlob, kinds) = submission.Data switch
+        {
+            InlineData inline => (
+                await datasets.StageAsync(submission.Model, runId, inline.Csv, cancellationToken),
+                inline.Dataset.Table.Columns.ToDictionary(c => c.Name, c => c.Kind)),
+            NamedData named => (DatasetStore.NamedPath(named.Summary.Name), (Dictionary<string, ColumnKind>?)null),
+            _ => throw new InvalidOperationException("Unknown kind of training data."),
+        };
+        var training = new TrainingRequest(
+            submission.Model,
+            datasetBlob.ToString(),
+            submission.Data.Label,
+            kinds,
+            submission.TestFraction,
+            submission.Seed,
+            submission.Trainer,
+            submission.Promote,
+            submission.Data.Rows);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), training, new StartOrchestrationOptions(runId), cancellationToken);
+        }
+        catch when (submission.Data is InlineData)
+        {
+            // No run will ever read it: don't leave it behind.
+            await datasets.DeleteAsync(datasetBlob, CancellationToken.None);
+            throw;
+        }
+
+        logger.LogInformation("Started training run {RunId} of {Model} on {Rows} rows of {Dataset}", runId, submission.Model, submission.Data.Rows, datasetBlob);
+        return (runId, submission);
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for a run to finish; null when it has not. Polls the instance itself: the
+    /// client's own wait polls every 2 s on some backends, which is most of a small run.
+    /// </summary>
+    public static async Task<OrchestrationMetadata?> WaitAsync(DurableTaskClient client, string runId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        var interval = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
+            if (instance is { IsCompleted: true })
+            {
+                return instance;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            await Task.Delay(left < interval ? left : interval, cancellationToken);
+            interval = TimeSpan.FromMilliseconds(Math.Min(interval.TotalMilliseconds * 2, 1000));
+        }
+    }
+}
