@@ -16,11 +16,18 @@ public sealed record ModelVersionSummary(
     string RunId,
     IReadOnlyList<string> Aliases);
 
-/// <summary>A model with all its versions, its aliases and every alias move.</summary>
+/// <summary>
+/// A version whose publish stopped between writing model.zip and its manifest: not served, not aliasable, its number
+/// used up. Publishing the same run again finishes it; deleting it removes it.
+/// </summary>
+public sealed record IncompleteVersion(int Version, string? RunId, DateTimeOffset? Started);
+
+/// <summary>A model with all its published versions, its aliases, any incomplete versions and every alias move.</summary>
 public sealed record ModelDetails(
     string Name,
     IReadOnlyDictionary<string, int> Aliases,
     IReadOnlyList<ModelVersionSummary> Versions,
+    IReadOnlyList<IncompleteVersion> Incomplete,
     IReadOnlyList<AliasMove> History);
 
 /// <summary>An alias and the version it points at.</summary>
