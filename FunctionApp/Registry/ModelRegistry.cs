@@ -39,7 +39,8 @@ public sealed class ModelRegistry(ModelStore store)
         var versions = manifests
             .Select(m => new ModelVersionSummary(
                 m.Version, m.Created, m.Metrics, m.Rows, m.Dataset.Sha256, m.RunId,
-                aliases.Where(a => a.Value == m.Version).Select(a => a.Key).Order(StringComparer.Ordinal).ToArray()))
+                aliases.Where(a => a.Value == m.Version).Select(a => a.Key).Order(StringComparer.Ordinal).ToArray(),
+                m.Warnings ?? []))
             .ToArray();
         return new ModelDetails(model, aliases, versions, incomplete, await store.GetHistoryAsync(model, cancellationToken));
     }

@@ -29,7 +29,8 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             input.Metrics,
             input.Prepared.Rows,
             new DatasetReference(request.DatasetBlob, input.Prepared.DatasetSha256),
-            MLNetVersion), cancellationToken);
+            MLNetVersion,
+            input.Warnings), cancellationToken);
 
         var aliases = new List<string>();
         var run = $"training run {input.RunId}";
