@@ -30,12 +30,13 @@ namespace ServerlessML.Storage;
 /// manifest, unless v was deleted in between; then the run takes the next number.</item>
 /// </list>
 /// So a move onto v and a delete of v never interleave: either the move comes first and the delete finds the alias
-/// (409), or the delete comes first and the move finds the tombstone (404). Moving an alias off v needs no lease on
-/// v: it only takes a pointer away. Reading needs none either: a reader sees a version before or after a change.
-/// A process that dies holding a lease blocks that one version until the lease runs out; work under a lease sends
-/// its last request well before it can run out, so two holders only overlap if a request takes longer than that
-/// margin (<see cref="VersionLease"/>) to reach storage. A tombstone wins over whatever a delete that stopped
-/// half-way left behind: the version reads as deleted, moves onto it are refused, and deleting it again tidies up.
+/// (<see cref="ConflictException"/>), or the delete comes first and the move finds the tombstone
+/// (<see cref="NotFoundException"/>). Moving an alias off v needs no lease on v: it only takes a pointer away.
+/// Reading needs none either: a reader sees a version before or after a change. A process that dies holding a
+/// lease blocks that one version until the lease runs out; work under a lease sends its last request well before
+/// it can run out, so two holders only overlap if a request takes longer than that margin
+/// (<see cref="VersionLease"/>) to reach storage. A tombstone wins over whatever a delete that stopped half-way
+/// left behind: the version reads as deleted, moves onto it are refused, and deleting it again tidies up.
 /// </remarks>
 public sealed class ModelStore(BlobContainers containers, TimeProvider clock, ILogger<ModelStore> logger)
 {
@@ -232,9 +233,9 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
 
     // Under the target version's lease (see the remarks on the class): reads the alias and, unless it already points
     // at the version or shouldMove says to leave it, writes it under the ETag it read. When someone else moves it in
-    // between: with the caller's own ETag that is their 412; otherwise read and decide again. Returns the alias as it
-    // stands afterwards. Already pointing at the version is success without a write, so a repeated move (a
-    // redelivered publish, a retried request) leaves one history line.
+    // between: with the caller's own ETag that is their PreconditionFailedException; otherwise read and decide
+    // again. Returns the alias as it stands afterwards. Already pointing at the version is success without a write,
+    // so a repeated move (a redelivered publish, a retried request) leaves one history line.
     private async Task<AliasState> MoveAliasAsync(
         string model, string alias, int version, Func<int?, bool> shouldMove, string? ifMatch, string? by, string reason, CancellationToken cancellationToken)
     {
