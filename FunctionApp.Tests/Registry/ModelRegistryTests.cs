@@ -48,6 +48,8 @@ public sealed class ModelRegistryTests
         Assert.That(versions[1].GetProperty("aliases").EnumerateArray().Select(a => a.GetString()), Is.EqualTo(new[] { "latest" }));
         Assert.That(versions[0].GetProperty("datasetSha256").GetString(), Has.Length.EqualTo(64));
         Assert.That(versions[0].GetProperty("runId").GetString(), Is.Not.Empty);
+        Assert.That(versions[0].GetProperty("warnings").GetArrayLength(), Is.Zero);
+        Assert.That(show.Json.GetProperty("incomplete").GetArrayLength(), Is.Zero);
         Assert.That(show.Json.GetProperty("history").EnumerateArray().Count(), Is.EqualTo(3));
 
         var schema = version.Json.GetProperty("schema").GetProperty("features");

@@ -1,4 +1,4 @@
-using ServerlessML.ML;
+using Azure.Storage.Blobs;
 using ServerlessML.Storage;
 using ServerlessML.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,15 +54,113 @@ public sealed class ModelStoreTests
         var model = ModelNames.Unique("once");
         var version = await PublishAsync(model, "run", created: DateTimeOffset.UnixEpoch);
 
-        await _store.PublishAsync(model, "run", BinaryData.FromString("zip"), v => Manifest(model, v, "run", DateTimeOffset.UtcNow), CancellationToken.None);
+        await _store.PublishAsync(model, "run", BinaryData.FromString("zip"), v => Manifests.For(model, v, "run"), CancellationToken.None);
 
         Assert.That((await _store.GetManifestAsync(model, version, CancellationToken.None))!.Created, Is.EqualTo(DateTimeOffset.UnixEpoch));
+    }
+
+    [Test]
+    public async Task Publish_SameRunAfterACrashBetweenItsTwoWrites_FinishesTheVersion()
+    {
+        var model = ModelNames.Unique("finish");
+        await Manifests.WriteIncompleteAsync(Blobs, model, 1, "crashed");
+
+        var version = await PublishAsync(model, "crashed");
+
+        Assert.That(version, Is.EqualTo(1));
+        Assert.That((await _store.GetManifestAsync(model, 1, CancellationToken.None))!.RunId, Is.EqualTo("crashed"));
+        Assert.That(await _store.ListVersionEntriesAsync(model, CancellationToken.None), Is.EqualTo(new[] { Entry(1, ModelVersionState.Published, "crashed") }).Using<ModelVersionEntry>(SameState));
+    }
+
+    [Test]
+    public async Task Publish_AnotherRun_NeverTakesTheNumberOfAnIncompleteVersion()
+    {
+        var model = ModelNames.Unique("skip");
+        await Manifests.WriteIncompleteAsync(Blobs, model, 1, "crashed");
+
+        var version = await PublishAsync(model, "next");
+
+        Assert.That(version, Is.EqualTo(2));
+        Assert.That(await _store.ListVersionEntriesAsync(model, CancellationToken.None), Is.EqualTo(new[]
+        {
+            Entry(1, ModelVersionState.Incomplete, "crashed"),
+            Entry(2, ModelVersionState.Published, "next"),
+        }).Using<ModelVersionEntry>(SameState));
+        Assert.That(await _store.ListVersionsAsync(model, CancellationToken.None), Is.EqualTo(new[] { 2 }));
+    }
+
+    [Test]
+    public async Task Publish_SameRunAfterItsIncompleteVersionWasDeleted_TakesTheNextNumber()
+    {
+        var model = ModelNames.Unique("redeliver");
+        await Manifests.WriteIncompleteAsync(Blobs, model, 1, "crashed");
+        await _store.DeleteVersionAsync(model, 1, by: null, CancellationToken.None);
+
+        var version = await PublishAsync(model, "crashed");
+
+        Assert.That(version, Is.EqualTo(2));
+        Assert.That(await _store.ListVersionEntriesAsync(model, CancellationToken.None), Is.EqualTo(new[]
+        {
+            Entry(1, ModelVersionState.Deleted, null),
+            Entry(2, ModelVersionState.Published, "crashed"),
+        }).Using<ModelVersionEntry>(SameState));
+    }
+
+    [Test]
+    public async Task Publish_SameRunTwiceAtTheSameTime_WritesOneVersion()
+    {
+        var model = ModelNames.Unique("twice");
+        await PublishAsync(model, "other");
+
+        var versions = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PublishAsync(model, "mine")));
+
+        Assert.That(versions, Has.All.EqualTo(2));
+        Assert.That(await _store.ListVersionsAsync(model, CancellationToken.None), Is.EqualTo(new[] { 1, 2 }));
+    }
+
+    [Test]
+    public async Task MoveAlias_OntoADeletedOrIncompleteVersion_IsRefused()
+    {
+        var model = ModelNames.Unique("refuse");
+        await PublishAsync(model, "one");
+        await PublishAsync(model, "two");
+        await _store.DeleteVersionAsync(model, 2, by: null, CancellationToken.None);
+        await Manifests.WriteIncompleteAsync(Blobs, model, 3, "crashed");
+
+        var deleted = Assert.ThrowsAsync<NotFoundException>(() => _store.MoveAliasIfAsync(model, ModelStore.Production, null, 2, "test", CancellationToken.None));
+        var incomplete = Assert.ThrowsAsync<NotFoundException>(() => _store.AdvanceAliasAsync(model, ModelStore.Latest, 3, "test", CancellationToken.None));
+
+        Assert.That(deleted!.Message, Does.Contain("it was deleted"));
+        Assert.That(incomplete!.Message, Does.Contain("incomplete").And.Contain("crashed"));
+        Assert.That(await _store.ListAliasesAsync(model, CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task GetManifest_VersionWhoseDeleteStoppedHalfWay_IsNotPublished()
+    {
+        var model = ModelNames.Unique("tombstone");
+        await PublishAsync(model, "one");
+        await Blobs.GetBlobContainerClient(BlobContainers.Models).GetBlobClient(ModelStore.TombstonePath(model, 1).Name).UploadAsync(BinaryData.FromString("{}"));
+
+        var manifest = await _store.GetManifestAsync(model, 1, CancellationToken.None);
+        var moved = Assert.ThrowsAsync<NotFoundException>(() => _store.AdvanceAliasAsync(model, ModelStore.Latest, 1, "test", CancellationToken.None));
+        var again = Assert.ThrowsAsync<NotFoundException>(() => _store.DeleteVersionAsync(model, 1, by: null, CancellationToken.None));
+
+        Assert.That(manifest, Is.Null);
+        Assert.That(moved!.Message, Does.Contain("it was deleted"));
+        Assert.That(again!.Message, Does.Contain("it was deleted"));
+        Assert.That((await Blobs.GetBlobContainerClient(BlobContainers.Models).GetBlobClient(ModelStore.ModelPath(model, 1).Name).ExistsAsync()).Value, Is.False, "the second delete tidied up");
+        Assert.That(await _store.ListVersionsAsync(model, CancellationToken.None), Is.Empty);
     }
 
     [Test]
     public async Task AdvanceAlias_ConcurrentMoves_EndOnTheNewestAndNeverGoBack()
     {
         var model = ModelNames.Unique("alias");
+        for (var i = 1; i <= 10; i++)
+        {
+            await PublishAsync(model, $"run-{i}");
+        }
 
         await Task.WhenAll(Enumerable.Range(1, 10).Select(v => _store.AdvanceAliasAsync(model, ModelStore.Latest, v, "test", CancellationToken.None)));
         var afterOlder = await _store.AdvanceAliasAsync(model, ModelStore.Latest, 3, "test", CancellationToken.None);
@@ -79,18 +177,13 @@ public sealed class ModelStoreTests
         Assert.That(version, Is.Null);
     }
 
-    private Task<int> PublishAsync(string model, string runId, DateTimeOffset? created = null) =>
-        _store.PublishAsync(model, runId, BinaryData.FromString("zip"), v => Manifest(model, v, runId, created ?? DateTimeOffset.UtcNow), CancellationToken.None);
+    private BlobServiceClient Blobs => _services.GetRequiredService<BlobServiceClient>();
 
-    private static ModelManifest Manifest(string model, int version, string runId, DateTimeOffset created) => new(
-        model,
-        version,
-        created,
-        runId,
-        new ModelSchema("y", [new FeatureSchema("x", ServerlessML.Data.ColumnKind.Numeric)]),
-        new TrainingSettings("Sdca", new TrainerOptions(), 0.2, 42),
-        new RegressionMetrics(1, 0, 0, 1),
-        new RowCounts(8, 2),
-        new DatasetReference("datasets/x.csv", "00"),
-        "5.0.1");
+    private static ModelVersionEntry Entry(int version, ModelVersionState state, string? runId) => new(version, state, runId, null);
+
+    // Entries compared without the time their model.zip was written.
+    private static bool SameState(ModelVersionEntry a, ModelVersionEntry b) => a with { Created = null } == b with { Created = null };
+
+    private Task<int> PublishAsync(string model, string runId, DateTimeOffset? created = null) =>
+        Manifests.PublishAsync(_store, model, runId, created);
 }

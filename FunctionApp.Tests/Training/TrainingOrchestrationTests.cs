@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
+using ServerlessML.ML;
 using ServerlessML.Serving;
 using ServerlessML.Storage;
 using ServerlessML.Tests.Infrastructure;
@@ -47,7 +48,8 @@ public sealed class TrainingOrchestrationTests
         using var output = JsonDocument.Parse(run.SerializedOutput!);
         var root = output.RootElement;
 
-        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "model", "version", "metrics", "score", "rows", "published", "promotion" }));
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "model", "version", "metrics", "score", "rows", "published", "promotion", "warnings" }));
+        Assert.That(root.GetProperty("warnings").GetArrayLength(), Is.Zero);
         Assert.That(root.GetProperty("promotion").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "policy", "promote", "reason", "challengerRmse", "champion" }));
         Assert.That(root.GetProperty("promotion").GetProperty("policy").GetString(), Is.EqualTo("auto"));
         Assert.That(root.GetProperty("metrics").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "rSquared", "rmse", "mae", "baselineRmse" }));
@@ -72,6 +74,28 @@ public sealed class TrainingOrchestrationTests
         Assert.That(manifest.Schema.Features[2].Levels, Is.EquivalentTo(SyntheticData.Cities));
         Assert.That(manifest.Training, Is.EqualTo(new TrainingSettings("Sdca", new ServerlessML.ML.TrainerOptions(), 0.2, 42)));
         Assert.That(manifest.MLNetVersion, Does.StartWith("5."));
+    }
+
+    [Test]
+    public async Task Train_ConstantLabel_IsPublishedButNotPromotedAndSaysWhy()
+    {
+        var model = ModelNames.Unique("constant");
+        var csv = string.Concat(SyntheticData.Csv(200).Split('\n').Select((line, i) => i == 0 || line.Length == 0 ? line + "\n" : line[..(line.LastIndexOf(',') + 1)] + "5\n"));
+
+        var run = await _host.TrainAsync(model, csv.TrimEnd('\n'));
+        var result = run.ReadOutputAs<TrainingResult>()!;
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(run.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Completed), run.FailureDetails?.ErrorMessage);
+        Assert.That(result.Version, Is.EqualTo(1));
+        Assert.That(result.Promotion.Promote, Is.False);
+        Assert.That(result.Promotion.Reason, Does.StartWith("it does not beat predicting the mean").And.EndWith("there is no production version yet"));
+        Assert.That(result.Published.Aliases, Is.EqualTo(new[] { ModelStore.Latest }));
+        Assert.That(result.Warnings, Does.Contain("The label 'y' is 5 in every training row: there is nothing to learn."));
+        Assert.That(result.Warnings, Has.Some.StartsWith("The model does no better than always predicting the training mean"));
+        Assert.That(manifest!.Warnings, Is.EqualTo(result.Warnings));
+        Assert.That(manifest.Schema.LabelRange, Is.EqualTo(new ValueRange(5, 5)));
+        Assert.That(await _host.Get<ModelStore>().GetAliasAsync(model, ModelStore.Production, CancellationToken.None), Is.Null);
     }
 
     [Test]

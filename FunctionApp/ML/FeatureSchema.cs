@@ -16,13 +16,24 @@ public sealed record FeatureSchema(
     public static FeatureSchema[] Of(Dataset dataset) => dataset.Features.Select(f => new FeatureSchema(f.Name, f.Kind)).ToArray();
 }
 
-/// <summary>A model's inputs in order, and the label it predicts.</summary>
-public sealed record ModelSchema(string Label, IReadOnlyList<FeatureSchema> Features)
+/// <summary>The smallest and largest value a column took.</summary>
+public sealed record ValueRange(double Min, double Max);
+
+/// <summary>A model's inputs in order, and the label it predicts with the range it had in training (null in
+/// manifests written before it was recorded).</summary>
+public sealed record ModelSchema(string Label, IReadOnlyList<FeatureSchema> Features, ValueRange? LabelRange = null)
 {
-    /// <summary>Describes the features of a training split (the dataset's <paramref name="rows"/>, all when null):
-    /// ranges of numbers, levels of categories.</summary>
-    public static ModelSchema Describe(Dataset dataset, int[]? rows = null) =>
-        new(dataset.Label, dataset.Features.Select(f => Describe(f, rows ?? Enumerable.Range(0, dataset.RowCount).ToArray())).ToArray());
+    /// <summary>Describes the features and label of a training split (the dataset's <paramref name="rows"/>, all when
+    /// null): ranges of numbers, levels of categories.</summary>
+    public static ModelSchema Describe(Dataset dataset, int[]? rows = null)
+    {
+        rows ??= Enumerable.Range(0, dataset.RowCount).ToArray();
+        var label = Describe(dataset.LabelColumn, rows);
+        return new(
+            dataset.Label,
+            dataset.Features.Select(f => Describe(f, rows)).ToArray(),
+            label is { Min: { } min, Max: { } max } ? new ValueRange(min, max) : null);
+    }
 
     private static FeatureSchema Describe(Column column, int[] rows)
     {

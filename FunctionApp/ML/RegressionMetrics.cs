@@ -8,4 +8,8 @@ namespace ServerlessML.ML;
 public sealed record RegressionMetrics(double? RSquared, double? Rmse, double? Mae, double? BaselineRmse)
 {
     public static double? Defined(double value) => double.IsFinite(value) ? value : null;
+
+    /// <summary>Whether the model does better than always predicting the training mean: a lower RMSE than the
+    /// baseline's and an R² above 0. Not when either is undefined. (A method, so that it is not serialized.)</summary>
+    public bool BeatsBaseline() => Rmse < BaselineRmse && RSquared > 0;
 }

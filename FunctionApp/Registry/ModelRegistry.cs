@@ -4,7 +4,8 @@ namespace ServerlessML.Registry;
 
 /// <summary>
 /// The model registry: what is published, where the aliases point, and the rules for changing that (an alias only
-/// points at a version that exists; a version an alias points at cannot be deleted).
+/// points at a published version; a version an alias points at cannot be deleted), which <see cref="ModelStore"/>
+/// keeps in storage itself, so that they hold across every instance of the app.
 /// </summary>
 public sealed class ModelRegistry(ModelStore store)
 {
@@ -23,9 +24,14 @@ public sealed class ModelRegistry(ModelStore store)
 
     public async Task<ModelDetails> GetAsync(string model, CancellationToken cancellationToken)
     {
+        var entries = await store.ListVersionEntriesAsync(model, cancellationToken);
         var manifests = await store.ListManifestsAsync(model, cancellationToken);
+        var incomplete = entries
+            .Where(e => e.State == ModelVersionState.Incomplete)
+            .Select(e => new IncompleteVersion(e.Version, e.RunId, e.Created))
+            .ToArray();
         var aliases = await store.ListAliasesAsync(model, cancellationToken);
-        if (manifests.Count == 0 && aliases.Count == 0)
+        if (manifests.Count == 0 && incomplete.Length == 0 && aliases.Count == 0)
         {
             throw NoModel(model);
         }
@@ -33,13 +39,14 @@ public sealed class ModelRegistry(ModelStore store)
         var versions = manifests
             .Select(m => new ModelVersionSummary(
                 m.Version, m.Created, m.Metrics, m.Rows, m.Dataset.Sha256, m.RunId,
-                aliases.Where(a => a.Value == m.Version).Select(a => a.Key).Order(StringComparer.Ordinal).ToArray()))
+                aliases.Where(a => a.Value == m.Version).Select(a => a.Key).Order(StringComparer.Ordinal).ToArray(),
+                m.Warnings ?? []))
             .ToArray();
-        return new ModelDetails(model, aliases, versions, await store.GetHistoryAsync(model, cancellationToken));
+        return new ModelDetails(model, aliases, versions, incomplete, await store.GetHistoryAsync(model, cancellationToken));
     }
 
     public async Task<ModelManifest> GetVersionAsync(string model, int version, CancellationToken cancellationToken) =>
-        await store.GetManifestAsync(model, version, cancellationToken) ?? throw NoVersion(model, version);
+        await store.GetManifestAsync(model, version, cancellationToken) ?? throw await store.MissingVersionAsync(model, version, cancellationToken);
 
     public async Task<Stream> OpenModelAsync(string model, int version, CancellationToken cancellationToken)
     {
@@ -53,28 +60,13 @@ public sealed class ModelRegistry(ModelStore store)
         return state.Version is null ? throw new NotFoundException($"Model '{model}' has no alias '{alias}'.") : state;
     }
 
-    /// <summary>Points an alias at an existing version (promotion, rollback); <paramref name="ifMatch"/> guards a lost race.</summary>
-    public async Task<AliasState> SetAliasAsync(string model, string alias, int version, string? ifMatch, string? by, CancellationToken cancellationToken)
-    {
-        await GetVersionAsync(model, version, cancellationToken);
-        return await store.SetAliasAsync(model, alias, version, ifMatch, by, cancellationToken);
-    }
+    /// <summary>Points an alias at a published version (promotion, rollback); <paramref name="ifMatch"/> guards a lost race.</summary>
+    public Task<AliasState> SetAliasAsync(string model, string alias, int version, string? ifMatch, string? by, CancellationToken cancellationToken) =>
+        store.SetAliasAsync(model, alias, version, ifMatch, by, cancellationToken);
 
-    public async Task DeleteVersionAsync(string model, int version, string? by, CancellationToken cancellationToken)
-    {
-        await GetVersionAsync(model, version, cancellationToken);
-        var pointing = (await store.ListAliasesAsync(model, cancellationToken)).Where(a => a.Value == version).Select(a => a.Key).ToArray();
-        if (pointing.Length > 0)
-        {
-            throw new ConflictException(
-                $"Version {version} of model '{model}' is what {string.Join(" and ", pointing.Select(a => $"'{a}'"))} point{(pointing.Length == 1 ? "s" : "")} at. " +
-                "Move the alias to another version first.");
-        }
-
-        await store.DeleteVersionAsync(model, version, by, cancellationToken);
-    }
+    /// <summary>Deletes a published or incomplete version that no alias points at.</summary>
+    public Task DeleteVersionAsync(string model, int version, string? by, CancellationToken cancellationToken) =>
+        store.DeleteVersionAsync(model, version, by, cancellationToken);
 
     private static NotFoundException NoModel(string model) => new($"There is no model '{model}'. Train it with POST /api/train?model={model}.");
-
-    private static NotFoundException NoVersion(string model, int version) => new($"Model '{model}' has no version {version}.");
 }

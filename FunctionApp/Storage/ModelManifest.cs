@@ -2,7 +2,10 @@ using ServerlessML.ML;
 
 namespace ServerlessML.Storage;
 
-/// <summary>Everything known about one published model version: enough to serve it, judge it and reproduce it.</summary>
+/// <summary>
+/// Everything known about one published model version: enough to serve it, judge it and reproduce it.
+/// <see cref="Warnings"/> are its run's warnings (null in manifests written before runs gave any).
+/// </summary>
 public sealed record ModelManifest(
     string Model,
     int Version,
@@ -13,7 +16,8 @@ public sealed record ModelManifest(
     RegressionMetrics Metrics,
     RowCounts Rows,
     DatasetReference Dataset,
-    string MLNetVersion);
+    string MLNetVersion,
+    IReadOnlyList<string>? Warnings = null);
 
 /// <summary>
 /// The options a model was trained with. With the same dataset bytes they reproduce it exactly: the split is a

@@ -16,6 +16,28 @@ namespace ServerlessML.Storage;
 /// appended to <c>models/{model}/history.jsonl</c>. A deleted version leaves a tombstone so its number is never
 /// given out again.
 /// </summary>
+/// <remarks>
+/// An alias never points at a version that is deleted, half-written or missing, whatever runs at the same time in
+/// this process or any other, because every change that could break that holds the version's lease
+/// (<see cref="VersionLease"/>, a blob lease on its <c>model.zip</c>, the blob a version's life starts and ends with):
+/// <list type="bullet">
+/// <item>Moving an alias onto v (through the API, or <c>latest</c> and <c>production</c> when a run publishes): under
+/// v's lease, check that v is published (manifest there, no tombstone), then write the alias with If-Match on the
+/// ETag it was read with, reading and deciding again (still under the lease) when another move got there first.</item>
+/// <item>Deleting v: under v's lease, refuse while an alias points at v; otherwise write the tombstone, then delete
+/// the manifest, then model.zip (which needs the lease, so that a delete that lost its lease cannot finish).</item>
+/// <item>Publishing v: claim the number by creating model.zip (If-None-Match), then under v's lease write the
+/// manifest, unless v was deleted in between; then the run takes the next number.</item>
+/// </list>
+/// So a move onto v and a delete of v never interleave: either the move comes first and the delete finds the alias
+/// (<see cref="ConflictException"/>), or the delete comes first and the move finds the tombstone
+/// (<see cref="NotFoundException"/>). Moving an alias off v needs no lease on v: it only takes a pointer away.
+/// Reading needs none either: a reader sees a version before or after a change. A process that dies holding a
+/// lease blocks that one version until the lease runs out; work under a lease sends its last request well before
+/// it can run out, so two holders only overlap if a request takes longer than that margin
+/// (<see cref="VersionLease"/>) to reach storage. A tombstone wins over whatever a delete that stopped half-way
+/// left behind: the version reads as deleted, moves onto it are refused, and deleting it again tidies up.
+/// </remarks>
 public sealed class ModelStore(BlobContainers containers, TimeProvider clock, ILogger<ModelStore> logger)
 {
     public const string Latest = "latest";
@@ -29,46 +51,62 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
 
     public static BlobPath AliasPath(string model, string alias) => new(BlobContainers.Models, $"{model}/aliases/{alias}.json");
 
-    private static string TombstoneName(string model, int version) => $"{model}/v{version}/deleted.json";
+    public static BlobPath TombstonePath(string model, int version) => new(BlobContainers.Models, $"{model}/v{version}/deleted.json");
 
     private static string HistoryName(string model) => $"{model}/history.jsonl";
 
     /// <summary>
-    /// Claims the next free version for a run's model and writes it. Running it again for the same run finds the
-    /// version that run already claimed, so a retried activity never publishes twice.
+    /// Claims the next free version for a run's model and writes it. Running it again for the same run, one after the
+    /// other or at the same time, finds the version that run already claimed and finishes it if it is half-written,
+    /// so a redelivered activity never publishes twice.
     /// </summary>
     public async Task<int> PublishAsync(string model, string runId, BinaryData zip, Func<int, ModelManifest> manifest, CancellationToken cancellationToken)
     {
         var container = await ContainerAsync(cancellationToken);
-        var (claimed, highest) = await FindVersionsAsync(container, model, runId, cancellationToken);
-        var version = claimed ?? highest + 1;
-        while (claimed is null)
+        var versions = await ScanAsync(container, model, only: null, cancellationToken);
+        var claimed = versions.FirstOrDefault(v => v.RunId == runId && v.State != ModelVersionState.Deleted)?.Version;
+        var next = versions.Count == 0 ? 1 : versions[^1].Version + 1;
+        while (true)
         {
-            try
+            var version = claimed ?? await ClaimAsync(container, model, runId, zip, next, cancellationToken);
+            var written = await VersionLease.RunAsync(Blob(container, ModelPath(model, version)), clock, async (lease, token) =>
             {
-                await container.GetBlobClient(ModelPath(model, version).Name).UploadAsync(zip, new BlobUploadOptions
+                if (lease is null)
                 {
-                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/zip" },
-                    Metadata = new Dictionary<string, string> { [RunIdMetadata] = runId },
-                }, cancellationToken);
-                claimed = version;
-            }
-            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
-            {
-                // Another run published this version first; take the next one.
-                version++;
-            }
-        }
+                    return false;
+                }
 
-        await WriteOnceAsync(container, ManifestPath(model, version).Name, manifest(version), cancellationToken);
-        logger.LogDebug("Wrote {Model} v{Version} for run {RunId}", model, version, runId);
-        return version;
+                if (await Blob(container, TombstonePath(model, version)).ExistsAsync(token))
+                {
+                    // Deleted while half-written, or a number whose model.zip a delete had just removed: what this run
+                    // wrote there is not a version.
+                    await Blob(container, ModelPath(model, version)).DeleteIfExistsAsync(conditions: lease, cancellationToken: token);
+                    return false;
+                }
+
+                await WriteOnceAsync(container, ManifestPath(model, version).Name, manifest(version), token);
+                return true;
+            }, cancellationToken);
+            if (written)
+            {
+                logger.LogDebug("Wrote {Model} v{Version} for run {RunId}", model, version, runId);
+                return version;
+            }
+
+            logger.LogWarning("{Model} v{Version} of run {RunId} was deleted before it was finished; publishing it as a later version", model, version, runId);
+            (claimed, next) = (null, version + 1);
+        }
     }
 
-    public async Task<ModelManifest?> GetManifestAsync(string model, int version, CancellationToken cancellationToken) =>
-        (await DownloadOrNullAsync(await containers.GetBlobAsync(ManifestPath(model, version), cancellationToken), cancellationToken))
-            ?.ToObjectFromJson<ModelManifest>(StorageJson.Options);
+    /// <summary>A version's manifest, or null unless it is published.</summary>
+    public async Task<ModelManifest?> GetManifestAsync(string model, int version, CancellationToken cancellationToken)
+    {
+        var container = await ContainerAsync(cancellationToken);
+        var manifest = ReadManifestAsync(container, model, version, cancellationToken);
+        var deleted = Blob(container, TombstonePath(model, version)).ExistsAsync(cancellationToken);
+        await Task.WhenAll(manifest, deleted);
+        return deleted.Result.Value ? null : manifest.Result;
+    }
 
     public async Task<BinaryData> GetModelAsync(string model, int version, CancellationToken cancellationToken)
     {
@@ -98,90 +136,89 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
         return models;
     }
 
-    /// <summary>The numbers of a model's published (not deleted) versions, oldest first.</summary>
-    public async Task<IReadOnlyList<int>> ListVersionsAsync(string model, CancellationToken cancellationToken)
-    {
-        var container = await ContainerAsync(cancellationToken);
-        var versions = new List<int>();
-        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{model}/v", cancellationToken))
-        {
-            if (item.Name.EndsWith("/manifest.json", StringComparison.Ordinal) && VersionOf(model, item.Name) is { } version)
-            {
-                versions.Add(version);
-            }
-        }
+    /// <summary>Every version number of a model in use (published, incomplete or deleted), oldest first.</summary>
+    public async Task<IReadOnlyList<ModelVersionEntry>> ListVersionEntriesAsync(string model, CancellationToken cancellationToken) =>
+        await ScanAsync(await ContainerAsync(cancellationToken), model, only: null, cancellationToken);
 
-        return [.. versions.Order()];
-    }
+    /// <summary>The numbers of a model's published versions, oldest first.</summary>
+    public async Task<IReadOnlyList<int>> ListVersionsAsync(string model, CancellationToken cancellationToken) =>
+        (await ListVersionEntriesAsync(model, cancellationToken)).Where(v => v.State == ModelVersionState.Published).Select(v => v.Version).ToArray();
 
     /// <summary>Every published version's manifest, oldest first.</summary>
     public async Task<IReadOnlyList<ModelManifest>> ListManifestsAsync(string model, CancellationToken cancellationToken)
     {
+        var container = await ContainerAsync(cancellationToken);
         var versions = await ListVersionsAsync(model, cancellationToken);
-        var manifests = await Task.WhenAll(versions.Select(v => GetManifestAsync(model, v, cancellationToken)));
+        var manifests = await Task.WhenAll(versions.Select(v => ReadManifestAsync(container, model, v, cancellationToken)));
         return manifests.OfType<ModelManifest>().ToArray();
     }
 
-    /// <summary>Every alias of a model and the version it points at.</summary>
-    public async Task<IReadOnlyDictionary<string, int>> ListAliasesAsync(string model, CancellationToken cancellationToken)
-    {
-        var container = await ContainerAsync(cancellationToken);
-        var prefix = $"{model}/aliases/";
-        var names = new List<string>();
-        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
-        {
-            names.Add(item.Name[prefix.Length..^".json".Length]);
-        }
+    /// <summary>Why a version cannot be served or aliased: it never existed, it is incomplete, or it was deleted.</summary>
+    public async Task<NotFoundException> MissingVersionAsync(string model, int version, CancellationToken cancellationToken) =>
+        Missing(model, version, (await ScanAsync(await ContainerAsync(cancellationToken), model, version, cancellationToken)).SingleOrDefault());
 
-        var states = await Task.WhenAll(names.Select(async alias => (alias, state: await GetAliasStateAsync(model, alias, cancellationToken))));
-        return states.Where(s => s.state.Version is not null).ToDictionary(s => s.alias, s => s.state.Version!.Value, StringComparer.Ordinal);
-    }
+    /// <summary>Every alias of a model and the version it points at.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> ListAliasesAsync(string model, CancellationToken cancellationToken) =>
+        await ListAliasesAsync(await ContainerAsync(cancellationToken), model, cancellationToken);
 
     /// <summary>The version an alias points at, or null when the model has no such alias.</summary>
     public async Task<int?> GetAliasAsync(string model, string alias, CancellationToken cancellationToken) =>
         (await GetAliasStateAsync(model, alias, cancellationToken)).Version;
 
-    public async Task<AliasState> GetAliasStateAsync(string model, string alias, CancellationToken cancellationToken)
-    {
-        var blob = await containers.GetBlobAsync(AliasPath(model, alias), cancellationToken);
-        try
-        {
-            var result = (await blob.DownloadContentAsync(cancellationToken)).Value;
-            return new AliasState(result.Content.ToObjectFromJson<ModelAlias>(StorageJson.Options)!.Version, result.Details.ETag);
-        }
-        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
-        {
-            return new AliasState(null, null);
-        }
-    }
+    public async Task<AliasState> GetAliasStateAsync(string model, string alias, CancellationToken cancellationToken) =>
+        await ReadAliasAsync(await containers.GetBlobAsync(AliasPath(model, alias), cancellationToken), cancellationToken);
 
     /// <summary>
     /// Points an alias at <paramref name="version"/> unless it already points at that version or a newer one, so
     /// runs publishing concurrently leave it on the newest. Returns the version it points at afterwards.
     /// </summary>
     public async Task<int> AdvanceAliasAsync(string model, string alias, int version, string reason, CancellationToken cancellationToken) =>
-        (await UpdateAliasAsync(model, alias, current => current.Version >= version ? null : version, ifMatch: null, by: null, reason, cancellationToken)).Version!.Value;
+        (await MoveAliasAsync(model, alias, version, current => current is null || current < version, ifMatch: null, by: null, reason, cancellationToken)).Version!.Value;
 
     /// <summary>Points an alias at <paramref name="version"/> only while it still points at <paramref name="expected"/>
-    /// (null: does not exist yet). Returns whether it moved.</summary>
+    /// (null: does not exist yet). Returns whether it points at <paramref name="version"/> afterwards: true also when
+    /// it already did, as after an earlier delivery of the same publish.</summary>
     public async Task<bool> MoveAliasIfAsync(string model, string alias, int? expected, int version, string reason, CancellationToken cancellationToken) =>
-        (await UpdateAliasAsync(model, alias, current => current.Version == expected ? version : null, ifMatch: null, by: null, reason, cancellationToken)).Version == version;
+        (await MoveAliasAsync(model, alias, version, current => current == expected, ifMatch: null, by: null, reason, cancellationToken)).Version == version;
 
     /// <summary>
     /// Points an alias at <paramref name="version"/>, as a person asked. With <paramref name="ifMatch"/> the alias must
     /// still have that ETag, else <see cref="PreconditionFailedException"/>. Returns the alias's new ETag.
     /// </summary>
     public async Task<AliasState> SetAliasAsync(string model, string alias, int version, string? ifMatch, string? by, CancellationToken cancellationToken) =>
-        await UpdateAliasAsync(model, alias, _ => version, ifMatch, by, "set through the API", cancellationToken);
+        await MoveAliasAsync(model, alias, version, _ => true, ifMatch, by, "set through the API", cancellationToken);
 
-    /// <summary>Removes a version's model and manifest, leaving a tombstone so the number is never reused.</summary>
+    /// <summary>
+    /// Deletes a published or incomplete version, leaving a tombstone so its number is never reused.
+    /// <see cref="ConflictException"/> while an alias points at it; <see cref="NotFoundException"/> when there is no
+    /// such version (a deleted one included: deleting it again only tidies up what a stopped delete left).
+    /// </summary>
     public async Task DeleteVersionAsync(string model, int version, string? by, CancellationToken cancellationToken)
     {
         var container = await ContainerAsync(cancellationToken);
-        await container.GetBlobClient(TombstoneName(model, version)).UploadAsync(
-            BinaryData.FromObjectAsJson(new { deleted = clock.GetUtcNow(), by }, StorageJson.Options), overwrite: true, cancellationToken);
-        await container.DeleteBlobIfExistsAsync(ManifestPath(model, version).Name, cancellationToken: cancellationToken);
-        await container.DeleteBlobIfExistsAsync(ModelPath(model, version).Name, cancellationToken: cancellationToken);
+        await VersionLease.RunAsync(Blob(container, ModelPath(model, version)), clock, async (lease, token) =>
+        {
+            // Without model.zip there was nothing to lease, and nothing an alias can be moved onto either.
+            var entry = (await ScanAsync(container, model, version, token)).SingleOrDefault();
+            if (entry is null || entry.State == ModelVersionState.Deleted)
+            {
+                await RemoveFilesAsync(container, model, version, lease, token);
+                throw Missing(model, version, entry);
+            }
+
+            var pointing = (await ListAliasesAsync(container, model, token)).Where(a => a.Value == version).Select(a => a.Key).Order(StringComparer.Ordinal).ToArray();
+            if (pointing.Length > 0)
+            {
+                throw new ConflictException(
+                    $"Version {version} of model '{model}' is what {string.Join(" and ", pointing.Select(a => $"'{a}'"))} point{(pointing.Length == 1 ? "s" : "")} at. " +
+                    "Move the alias to another version first.");
+            }
+
+            await Blob(container, TombstonePath(model, version)).UploadAsync(
+                BinaryData.FromObjectAsJson(new { deleted = clock.GetUtcNow(), by, was = entry.State }, StorageJson.Options), overwrite: true, token);
+            await RemoveFilesAsync(container, model, version, lease, token);
+            return true;
+        }, cancellationToken);
         logger.LogInformation("Deleted {Model} v{Version}", model, version);
     }
 
@@ -194,54 +231,100 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
             : content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<AliasMove>(line, ServerlessJson.Options)!).ToArray();
     }
 
-    // Reads the alias, asks decide what it should point at (null: leave it), and writes that under the ETag it read.
-    // When someone else moves it in between: with the caller's own ETag that is their 412; otherwise decide again.
-    // Returns the alias as it stands afterwards.
-    private async Task<AliasState> UpdateAliasAsync(
-        string model, string alias, Func<AliasState, int?> decide, string? ifMatch, string? by, string reason, CancellationToken cancellationToken)
+    // Under the target version's lease (see the remarks on the class): reads the alias and, unless it already points
+    // at the version or shouldMove says to leave it, writes it under the ETag it read. When someone else moves it in
+    // between: with the caller's own ETag that is their PreconditionFailedException; otherwise read and decide
+    // again. Returns the alias as it stands afterwards. Already pointing at the version is success without a write,
+    // so a repeated move (a redelivered publish, a retried request) leaves one history line.
+    private async Task<AliasState> MoveAliasAsync(
+        string model, string alias, int version, Func<int?, bool> shouldMove, string? ifMatch, string? by, string reason, CancellationToken cancellationToken)
     {
-        var blob = await containers.GetBlobAsync(AliasPath(model, alias), cancellationToken);
-        while (true)
+        var container = await ContainerAsync(cancellationToken);
+        var blob = Blob(container, AliasPath(model, alias));
+        return await VersionLease.RunAsync(Blob(container, ModelPath(model, version)), clock, async (lease, token) =>
         {
-            var current = await GetAliasStateAsync(model, alias, cancellationToken);
-            if (ifMatch is not null && !SameETag(ifMatch, current.ETag))
+            if (lease is null || !await IsPublishedAsync(container, model, version, token))
             {
-                throw AliasChanged(model, alias, current);
+                throw Missing(model, version, (await ScanAsync(container, model, version, token)).SingleOrDefault());
             }
 
-            if (decide(current) is not { } target)
+            while (true)
             {
-                return current;
-            }
-
-            ETag written;
-            try
-            {
-                written = (await blob.UploadAsync(BinaryData.FromObjectAsJson(new ModelAlias(target), StorageJson.Options), new BlobUploadOptions
+                var current = await ReadAliasAsync(blob, token);
+                if (ifMatch is not null && !SameETag(ifMatch, current.ETag))
                 {
-                    Conditions = current.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                }, cancellationToken)).Value.ETag;
-            }
-            catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
-            {
-                if (ifMatch is not null)
-                {
-                    throw AliasChanged(model, alias, await GetAliasStateAsync(model, alias, cancellationToken));
+                    throw AliasChanged(model, alias, current);
                 }
 
-                continue;
-            }
+                if (current.Version == version || !shouldMove(current.Version))
+                {
+                    return current;
+                }
 
-            await AppendHistoryAsync(model, new AliasMove(clock.GetUtcNow(), alias, current.Version, target, by, reason), cancellationToken);
-            logger.LogInformation("Moved {Model} alias {Alias} from v{From} to v{To}: {Reason}", model, alias, current.Version, target, reason);
-            return new AliasState(target, written);
+                ETag written;
+                try
+                {
+                    written = (await blob.UploadAsync(BinaryData.FromObjectAsJson(new ModelAlias(version), StorageJson.Options), new BlobUploadOptions
+                    {
+                        Conditions = current.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All },
+                        HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                    }, token)).Value.ETag;
+                }
+                catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
+                {
+                    if (ifMatch is not null)
+                    {
+                        throw AliasChanged(model, alias, await ReadAliasAsync(blob, token));
+                    }
+
+                    continue;
+                }
+
+                // The history is not what the lease protects; written with the caller's token so that a move that is
+                // made is also recorded.
+                await AppendHistoryAsync(container, model, new AliasMove(clock.GetUtcNow(), alias, current.Version, version, by, reason), cancellationToken);
+                logger.LogInformation("Moved {Model} alias {Alias} from v{From} to v{To}: {Reason}", model, alias, current.Version, version, reason);
+                return new AliasState(version, written);
+            }
+        }, cancellationToken);
+    }
+
+    private static async Task<bool> IsPublishedAsync(BlobContainerClient container, string model, int version, CancellationToken cancellationToken)
+    {
+        var manifest = Blob(container, ManifestPath(model, version)).ExistsAsync(cancellationToken);
+        var tombstone = Blob(container, TombstonePath(model, version)).ExistsAsync(cancellationToken);
+        return (await manifest).Value && !(await tombstone).Value;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, int>> ListAliasesAsync(BlobContainerClient container, string model, CancellationToken cancellationToken)
+    {
+        var prefix = $"{model}/aliases/";
+        var names = new List<string>();
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+        {
+            names.Add(item.Name[prefix.Length..^".json".Length]);
+        }
+
+        var states = await Task.WhenAll(names.Select(async alias => (alias, state: await ReadAliasAsync(Blob(container, AliasPath(model, alias)), cancellationToken))));
+        return states.Where(s => s.state.Version is not null).ToDictionary(s => s.alias, s => s.state.Version!.Value, StringComparer.Ordinal);
+    }
+
+    private static async Task<AliasState> ReadAliasAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = (await blob.DownloadContentAsync(cancellationToken)).Value;
+            return new AliasState(result.Content.ToObjectFromJson<ModelAlias>(StorageJson.Options)!.Version, result.Details.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        {
+            return new AliasState(null, null);
         }
     }
 
-    private async Task AppendHistoryAsync(string model, AliasMove move, CancellationToken cancellationToken)
+    private static async Task AppendHistoryAsync(BlobContainerClient container, string model, AliasMove move, CancellationToken cancellationToken)
     {
-        var history = (await ContainerAsync(cancellationToken)).GetAppendBlobClient(HistoryName(model));
+        var history = container.GetAppendBlobClient(HistoryName(model));
         await history.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(move, ServerlessJson.Options) + "\n");
         await history.AppendBlockAsync(new MemoryStream(line), cancellationToken: cancellationToken);
@@ -249,27 +332,103 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
 
     private Task<BlobContainerClient> ContainerAsync(CancellationToken cancellationToken) => containers.GetAsync(BlobContainers.Models, cancellationToken);
 
-    // The version this run already claimed, if any, and the highest version ever claimed (deleted ones included).
-    private static async Task<(int? Claimed, int Highest)> FindVersionsAsync(BlobContainerClient container, string model, string runId, CancellationToken cancellationToken)
+    private static BlobClient Blob(BlobContainerClient container, BlobPath path) => container.GetBlobClient(path.Name);
+
+    // Creates model.zip at the first free number from version on, which claims that number for the run. A number
+    // whose model.zip exists is taken, unless by this very run (a delivery of the same publish running at the same time).
+    private static async Task<int> ClaimAsync(BlobContainerClient container, string model, string runId, BinaryData zip, int version, CancellationToken cancellationToken)
     {
-        int? claimed = null;
-        var highest = 0;
-        await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, $"{model}/v", cancellationToken))
+        while (true)
+        {
+            var blob = Blob(container, ModelPath(model, version));
+            try
+            {
+                await blob.UploadAsync(zip, new BlobUploadOptions
+                {
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/zip" },
+                    Metadata = new Dictionary<string, string> { [RunIdMetadata] = runId },
+                }, cancellationToken);
+                return version;
+            }
+            catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Conflict: it exists. PreconditionFailed: it exists and someone holds its lease.
+                if (await RunIdAsync(blob, cancellationToken) == runId)
+                {
+                    return version;
+                }
+
+                version++;
+            }
+        }
+    }
+
+    private static async Task<string?> RunIdAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.Metadata.TryGetValue(RunIdMetadata, out var runId) ? runId : null;
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    // The manifest, then model.zip: model.zip goes last because it carries the lease (see the remarks on the class).
+    private static async Task RemoveFilesAsync(BlobContainerClient container, string model, int version, BlobRequestConditions? lease, CancellationToken cancellationToken)
+    {
+        await Blob(container, ManifestPath(model, version)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        if (lease is not null)
+        {
+            await Blob(container, ModelPath(model, version)).DeleteIfExistsAsync(conditions: lease, cancellationToken: cancellationToken);
+        }
+    }
+
+    // What one listing says about each version number in use, oldest first: of one version when only is set.
+    private static async Task<IReadOnlyList<ModelVersionEntry>> ScanAsync(BlobContainerClient container, string model, int? only, CancellationToken cancellationToken)
+    {
+        var found = new SortedDictionary<int, (bool Zip, bool Manifest, bool Tombstone, string? RunId, DateTimeOffset? Created)>();
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, only is { } v ? $"{model}/v{v}/" : $"{model}/v", cancellationToken))
         {
             if (VersionOf(model, item.Name) is not { } version)
             {
                 continue;
             }
 
-            highest = Math.Max(highest, version);
-            if (item.Metadata.TryGetValue(RunIdMetadata, out var owner) && owner == runId)
+            var seen = found.GetValueOrDefault(version);
+            switch (item.Name[(item.Name.LastIndexOf('/') + 1)..])
             {
-                claimed = version;
+                case "model.zip":
+                    seen = seen with { Zip = true, RunId = item.Metadata.TryGetValue(RunIdMetadata, out var runId) ? runId : null, Created = item.Properties.CreatedOn };
+                    break;
+                case "manifest.json":
+                    seen.Manifest = true;
+                    break;
+                case "deleted.json":
+                    seen.Tombstone = true;
+                    break;
             }
+
+            found[version] = seen;
         }
 
-        return (claimed, highest);
+        return found.Select(f => new ModelVersionEntry(
+            f.Key,
+            f.Value.Tombstone ? ModelVersionState.Deleted : f.Value is { Zip: true, Manifest: true } ? ModelVersionState.Published : ModelVersionState.Incomplete,
+            f.Value.RunId,
+            f.Value.Created)).ToArray();
     }
+
+    private static NotFoundException Missing(string model, int version, ModelVersionEntry? entry) => new(entry?.State switch
+    {
+        ModelVersionState.Incomplete =>
+            $"Model '{model}' has no version {version}: it is incomplete, because the publish of run {entry.RunId ?? "(unknown)"} stopped before the version's " +
+            "manifest was written. Publishing that run again finishes it; deleting the version removes it.",
+        ModelVersionState.Deleted => $"Model '{model}' has no version {version}: it was deleted.",
+        _ => $"Model '{model}' has no version {version}.",
+    });
 
     // The n of a blob named {model}/v{n}/…, or null for anything else.
     private static int? VersionOf(string model, string blobName)
@@ -289,6 +448,9 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
     private static PreconditionFailedException AliasChanged(string model, string alias, AliasState now) => new(
         $"Alias '{alias}' of model '{model}' has changed (it now points at {(now.Version is { } v ? $"v{v}" : "nothing")}, ETag {now.ETag?.ToString() ?? "none"}). " +
         "Read it again and decide again.");
+
+    private static async Task<ModelManifest?> ReadManifestAsync(BlobContainerClient container, string model, int version, CancellationToken cancellationToken) =>
+        (await DownloadOrNullAsync(Blob(container, ManifestPath(model, version)), cancellationToken))?.ToObjectFromJson<ModelManifest>(StorageJson.Options);
 
     private static async Task<BinaryData?> DownloadOrNullAsync(BlobClient blob, CancellationToken cancellationToken)
     {

@@ -29,7 +29,8 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             input.Metrics,
             input.Prepared.Rows,
             new DatasetReference(request.DatasetBlob, input.Prepared.DatasetSha256),
-            MLNetVersion), cancellationToken);
+            MLNetVersion,
+            input.Warnings), cancellationToken);
 
         var aliases = new List<string>();
         var run = $"training run {input.RunId}";
@@ -54,7 +55,8 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
     }
 
     // Promotion on evidence holds only while production is still the version the evidence was about: if it
-    // moved during the run, this version was never compared with what is now in production.
+    // moved during the run, this version was never compared with what is now in production. Production already on
+    // this version is an earlier delivery of this very activity having promoted it: that counts as promoted.
     private async Task<bool> PromoteAsync(PublishModelInput input, int version, string reason, CancellationToken cancellationToken) =>
         input.Promotion.Policy == PromotionPolicy.Auto
             ? await models.MoveAliasIfAsync(input.Request.Model, ModelStore.Production, input.Promotion.Champion?.Version, version, reason, cancellationToken)

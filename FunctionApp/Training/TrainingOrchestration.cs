@@ -39,9 +39,10 @@ public static class TrainingOrchestration
                 ? await CallAsync<ChampionEvaluation>(context, nameof(EvaluateChampion), new EvaluateChampionInput(request.Model, prepared.TestBlob, prepared.TrainingMean), "Scoring the production model")
                 : new ChampionEvaluation(null, null, null);
             var promotion = PromotionDecision.Decide(request.Promote, metrics, champion);
+            var warnings = TrainingWarnings.Of(prepared.Schema, prepared.Rows, metrics);
 
             context.SetCustomStatus(TrainingStatus.Publishing);
-            var published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion), "Publishing");
+            var published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion, warnings), "Publishing");
 
             if (promotion.Promote && !published.Aliases.Contains(ModelStore.Production))
             {
@@ -49,8 +50,8 @@ public static class TrainingOrchestration
             }
 
             context.SetCustomStatus(TrainingStatus.Completed);
-            logger.LogInformation("Run {RunId} published {Model} v{Version} with R² {RSquared}", runId, request.Model, published.Version, metrics.RSquared);
-            return new TrainingResult(request.Model, published.Version, metrics, metrics.RSquared, prepared.Rows, published, promotion);
+            logger.LogInformation("Run {RunId} published {Model} v{Version} with R² {RSquared} and {Warnings} warning(s)", runId, request.Model, published.Version, metrics.RSquared, warnings.Count);
+            return new TrainingResult(request.Model, published.Version, metrics, metrics.RSquared, prepared.Rows, published, promotion, warnings);
         }
         catch (TrainingFailedException)
         {

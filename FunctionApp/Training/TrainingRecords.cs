@@ -16,7 +16,10 @@ public sealed record TrainingRequest(
     PromotionPolicy Promote = PromotionPolicy.Auto,
     int? Rows = null);
 
-/// <summary>The orchestration's output once the model is published; <see cref="Score"/> is R², as the original Lambda returned.</summary>
+/// <summary>
+/// The orchestration's output once the model is published; <see cref="Score"/> is R², as the original Lambda
+/// returned. <see cref="Warnings"/> are what to know before trusting the model (<see cref="TrainingWarnings"/>).
+/// </summary>
 public sealed record TrainingResult(
     string Model,
     int Version,
@@ -24,7 +27,8 @@ public sealed record TrainingResult(
     double? Score,
     RowCounts Rows,
     PublishedModel Published,
-    PromotionDecision Promotion);
+    PromotionDecision Promotion,
+    IReadOnlyList<string> Warnings);
 
 /// <summary>Where a new version went and which aliases now point at it.</summary>
 public sealed record PublishedModel(int Version, string ModelBlob, string ManifestBlob, IReadOnlyList<string> Aliases);
@@ -51,4 +55,11 @@ public sealed record EvaluateModelInput(string CandidateBlob, string TestBlob, d
 
 public sealed record EvaluateChampionInput(string Model, string TestBlob, double TrainingMean);
 
-public sealed record PublishModelInput(string RunId, TrainingRequest Request, string CandidateBlob, PreparedDataset Prepared, RegressionMetrics Metrics, PromotionDecision Promotion);
+public sealed record PublishModelInput(
+    string RunId,
+    TrainingRequest Request,
+    string CandidateBlob,
+    PreparedDataset Prepared,
+    RegressionMetrics Metrics,
+    PromotionDecision Promotion,
+    IReadOnlyList<string> Warnings);
