@@ -7,6 +7,7 @@
 #   ./run.sh --demo        the same, and train the sample, show the metrics and predict two homes
 #   ./run.sh --port 7072   serve on another port
 #   ./run.sh --local       use the local host even when Core Tools are installed
+#   ./run.sh --workers 3   the local host and two more worker processes on the same durable task hub
 #
 # Azurite listens on 10000-10002 and keeps its data in .azurite/; AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT,
 # AZURITE_TABLE_PORT and AZURITE_LOCATION change that. An Azurite already running there is used as it is.
@@ -16,18 +17,22 @@ cd "$(dirname "$0")"
 port=7071
 demo=false
 host=auto
+workers=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="${2:?--port needs a number}"; shift 2 ;;
     --port=*) port="${1#--port=}"; shift ;;
     --demo) demo=true; shift ;;
     --local) host=local; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --workers) workers="${2:?--workers needs a number}"; shift 2 ;;
+    --workers=*) workers="${1#--workers=}"; shift ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option '$1'. Try ./run.sh --help." >&2; exit 2 ;;
   esac
 done
 
 [[ "$port" =~ ^[0-9]+$ ]] || { echo "--port needs a number, not '$port'." >&2; exit 2; }
+[[ "$workers" =~ ^[1-9][0-9]?$ ]] || { echo "--workers needs a number from 1 to 99, not '$workers'." >&2; exit 2; }
 
 blob_port="${AZURITE_BLOB_PORT:-10000}"
 queue_port="${AZURITE_QUEUE_PORT:-10001}"
@@ -78,6 +83,7 @@ fi
 # --- Stop what this run started, on Ctrl-C, on error and on exit ------------------------------------------------------
 azurite_pid=""
 app_pid=""
+worker_pids=()
 
 # Children run in sessions of their own (setsid), so a Ctrl-C in the terminal reaches only this script, which stops
 # them in order: the app first, then the storage it writes to. TERM goes to each child's whole process group, which
@@ -100,6 +106,12 @@ stop() {
 cleanup() {
   trap - INT TERM EXIT
   [ -z "$app_pid$azurite_pid" ] || say "Stopping…"
+  # Every process is asked to stop at once, so that each hands back its work and partitions while the others do.
+  local pid
+  for pid in "${worker_pids[@]}" "$app_pid"; do
+    [ -n "$pid" ] && { kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; }
+  done
+  for pid in "${worker_pids[@]}"; do stop "$pid" "A worker"; done
   stop "$app_pid" "The app"
   stop "$azurite_pid" "Azurite"
   rm -f "$pid_file"
@@ -157,6 +169,10 @@ export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreac
 # In demo mode the app's log goes to a file, so that it does not run through the demo's progress line.
 if $demo; then exec 4>"$app_log"; else exec 4>&1; fi
 
+if [ "$host" = func ] && [ "$workers" -gt 1 ]; then
+  fail "--workers is for the local host: under func start the Functions host decides how work is spread. Add --local to use the local host."
+fi
+
 if [ "$host" = func ]; then
   if [ ! -f FunctionApp/local.settings.json ]; then
     cp local.settings.sample.json FunctionApp/local.settings.json
@@ -177,6 +193,13 @@ else
 fi
 say "App: pid $app_pid"
 
+# More processes on the same task hub: they take orchestrations and activities from its queues as the first one does.
+for _ in $(seq 2 "$workers"); do
+  background dotnet FunctionApp.LocalHost/bin/Debug/net10.0/FunctionApp.LocalHost.dll --worker >&4 2>&1
+  worker_pids+=($!)
+  say "Worker: pid $!"
+done
+
 for _ in $(seq 600); do
   ready && break
   alive "$app_pid" || fail "The app stopped while starting.$($demo && printf ' Its log: %s' "$app_log")"
@@ -188,6 +211,7 @@ say ""
 say "ServerlessML is running $chosen"
 say "  URL:      $base_url   (POST /api/train, POST /api/predict, /runtime/webhooks/durabletask/instances/{id})"
 say "  Storage:  Azurite on 127.0.0.1:$azurite_ports"
+[ "$workers" -gt 1 ] && say "  Workers:  $workers processes on the durable task hub (this one and $((workers - 1)) more)"
 $demo && say "  Log:      $app_log"
 say "  Stop:     Ctrl-C"
 

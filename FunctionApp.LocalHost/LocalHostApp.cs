@@ -38,21 +38,17 @@ public static class LocalHostApp
     /// <summary>The HTTP functions the local host serves: the route table a test keeps equal to functions.metadata.</summary>
     public static IReadOnlyList<HttpFunction> Functions { get; } = HttpFunction.Discover(typeof(TrainFunction).Assembly);
 
+    /// <summary>The timer functions the local host runs, as functions.metadata lists them.</summary>
+    public static IReadOnlyList<TimerFunction> Timers { get; } = TimerFunction.Discover(typeof(TrainFunction).Assembly);
+
+    /// <summary>The local host that serves HTTP: the functions, the durable API, the timers, and a durable worker.</summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls http://localhost:7072</c>.</param>
     /// <param name="settings">Settings that win over every other source (tests).</param>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var directory = AppContext.BaseDirectory;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = directory });
-
-        // Lowest precedence first: defaults, then local.settings.json, then what the builder added (environment
-        // variables, command line), as under Core Tools, where the environment wins over local.settings.json.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = s_defaults });
-        builder.Configuration.Sources.Insert(1, new MemoryConfigurationSource { InitialData = LocalSettings.Load(directory) });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
+        Configure(builder.Configuration, builder.Logging, directory, settings);
 
         if (s_endpointKeys.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
         {
@@ -68,23 +64,12 @@ public static class LocalHostApp
             kestrel.AddServerHeader = false;
         });
 
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
-
-        var host = HostJson.Load(directory, builder.Configuration);
-        var local = builder.Configuration.GetSection(LocalDurableSettings.Section).Get<LocalDurableSettings>() ?? new LocalDurableSettings();
+        var host = AddFunctionApp(builder.Services, builder.Configuration, directory);
         var services = builder.Services;
-
-        // Before AddServerlessML, whose default expects the Functions host's durable client to know its own URLs.
-        services.AddSingleton<IDurableManagementLinks, RequestManagementLinks>();
-        services.AddServerlessML();
-        services.AddDurableEngine(host.DurableTask, local);
         services.AddMvcCore();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = UnservedRequests.Describe);
         services.AddExceptionHandler<UnhandledExceptionHandler>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<TimerFunctionRunner>(sp, Timers));
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -95,5 +80,51 @@ public static class LocalHostApp
         app.MapBenchmarkEcho();
 #endif
         return app;
+    }
+
+    /// <summary>
+    /// A worker process of a local deployment (<c>./run.sh --workers N</c>): it runs orchestrations and activities from
+    /// the same task hub as the process that serves HTTP, and serves nothing itself.
+    /// </summary>
+    public static IHost BuildWorker(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var directory = AppContext.BaseDirectory;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = directory });
+        // Its lines go to the same terminal as the first process's: the pid tells them apart.
+        Configure(builder.Configuration, builder.Logging, directory, settings, $"'[worker {Environment.ProcessId}]' ");
+        AddFunctionApp(builder.Services, builder.Configuration, directory);
+        return builder.Build();
+    }
+
+    // Lowest precedence first: defaults, then local.settings.json, then what the builder added (environment variables,
+    // command line), as under Core Tools, where the environment wins over local.settings.json.
+    private static void Configure(
+        ConfigurationManager configuration, ILoggingBuilder logging, string directory, IReadOnlyDictionary<string, string?>? settings, string tag = "")
+    {
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = s_defaults });
+        configuration.Sources.Insert(1, new MemoryConfigurationSource { InitialData = LocalSettings.Load(directory) });
+        if (settings is not null)
+        {
+            configuration.AddInMemoryCollection(settings);
+        }
+
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = $"HH:mm:ss {tag}";
+        });
+    }
+
+    // What every process of the local host runs: the app's services and the durable engine on the task hub.
+    private static HostJson AddFunctionApp(IServiceCollection services, ConfigurationManager configuration, string directory)
+    {
+        var host = HostJson.Load(directory, configuration);
+        var local = configuration.GetSection(LocalDurableSettings.Section).Get<LocalDurableSettings>() ?? new LocalDurableSettings();
+
+        // Before AddServerlessML, whose default expects the Functions host's durable client to know its own URLs.
+        services.AddSingleton<IDurableManagementLinks, RequestManagementLinks>();
+        services.AddServerlessML();
+        services.AddDurableEngine(host.DurableTask, local);
+        return host;
     }
 }

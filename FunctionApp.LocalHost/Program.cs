@@ -1,12 +1,29 @@
 using ServerlessML.LocalHost;
 using ServerlessML.LocalHost.Functions;
 
+// `--worker`: a process that only works on the task hub (./run.sh --workers N starts these next to the one serving HTTP).
+if (args.Contains("--worker"))
+{
+    var worker = LocalHostApp.BuildWorker([.. args.Where(a => a != "--worker")]);
+    var lifetime = worker.Services.GetRequiredService<IHostApplicationLifetime>();
+    var logger = worker.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ServerlessML.LocalHost");
+    lifetime.ApplicationStarted.Register(() => logger.LogInformation("ServerlessML worker running on the task hub; Ctrl-C stops it"));
+    lifetime.ApplicationStopping.Register(() => logger.LogInformation("Stopping"));
+    worker.Run();
+    return;
+}
+
 var app = LocalHostApp.Build(args);
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     foreach (var mapped in HttpFunctionEndpoints.Mapped(app))
     {
         app.Logger.LogInformation("{Function}: [{Methods}] {Pattern}", mapped.Function.Name, string.Join(",", mapped.Methods), mapped.Pattern);
+    }
+
+    foreach (var timer in LocalHostApp.Timers)
+    {
+        app.Logger.LogInformation("{Function}: timer {Schedule}", timer.Name, timer.Schedule);
     }
 
     app.Logger.LogInformation("ServerlessML local host listening on {Urls}; Ctrl-C stops it", string.Join(", ", app.Urls));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ServerlessML.Housekeeping;
 using ServerlessML.Http;
 using ServerlessML.Registry;
 using ServerlessML.Serving;
@@ -27,6 +28,7 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<TrainingOptions>().BindConfiguration(TrainingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HousekeepingOptions>().BindConfiguration(HousekeepingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ServerlessJson.Configure(o.JsonSerializerOptions));
 
         services.TryAddSingleton(TimeProvider.System);
@@ -40,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PredictionService>();
         services.AddSingleton<TrainRequestReader>();
         services.AddSingleton<TrainingStarter>();
+        services.AddSingleton<RunSweeper>();
         services.TryAddSingleton<IDurableManagementLinks, FunctionsHostManagementLinks>();
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -172,6 +173,21 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
         await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Every dataset staged for a run (<c>datasets/{model}/{runId}.csv</c>), with when it was written.</summary>
+    public async IAsyncEnumerable<StagedDataset> ListStagedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken))
+        {
+            // Named datasets sit at the top level; a staged one is the only thing one folder down.
+            var parts = item.Name.Split('/');
+            if (parts.Length == 2 && parts[1].EndsWith(".csv", StringComparison.Ordinal))
+            {
+                yield return new StagedDataset(new BlobPath(BlobContainers.Datasets, item.Name), parts[0], parts[1][..^".csv".Length], item.Properties.LastModified ?? DateTimeOffset.MinValue);
+            }
+        }
     }
 
     /// <summary>One streaming download (resumed by the SDK if the connection drops): the server keeps sending while

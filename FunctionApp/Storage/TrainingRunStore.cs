@@ -106,6 +106,25 @@ public sealed class TrainingRunStore(BlobContainers containers, int valuesPerPie
         }
     }
 
+    /// <summary>Every run that has working files, with when it last wrote one.</summary>
+    public async Task<IReadOnlyList<(string RunId, DateTimeOffset Written)>> ListRunsAsync(CancellationToken cancellationToken)
+    {
+        var container = await containers.GetAsync(BlobContainers.Training, cancellationToken);
+        var runs = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken))
+        {
+            var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
+            if (slash > 0)
+            {
+                var run = item.Name[..slash];
+                var written = item.Properties.LastModified ?? DateTimeOffset.MinValue;
+                runs[run] = runs.TryGetValue(run, out var seen) && seen > written ? seen : written;
+            }
+        }
+
+        return runs.Select(r => (r.Key, r.Value)).ToList();
+    }
+
     private static async Task<ReadOnlyMemory<byte>> DownloadAsync(Azure.Storage.Blobs.BlobClient blob, long offset, int length, CancellationToken cancellationToken) =>
         (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(offset, length) }, cancellationToken)).Value.Content.ToMemory();
 
