@@ -14,9 +14,9 @@ quick=false
 [ "${1:-}" = "--quick" ] && quick=true
 
 if $quick; then
-  rows=200000; scale_rows=2000000; runs=3; app_runs=2; serve_runs=1; duration=5s; cold_runs=3
+  rows=200000; scale_rows=2000000; runs=3; app_runs=2; serve_runs=1; duration=5s; cold_runs=3; recovery_runs=1
 else
-  rows=1000000; scale_rows=10000000; runs=5; app_runs=3; serve_runs=3; duration=8s; cold_runs=5
+  rows=1000000; scale_rows=10000000; runs=5; app_runs=3; serve_runs=3; duration=8s; cold_runs=5; recovery_runs=2
 fi
 
 # --- What it needs ----------------------------------------------------------------------------------------------------
@@ -58,8 +58,10 @@ echo "4. Cold start ($cold_runs runs)…"
 bench cold-start --runs "$cold_runs" --out "$results/cold.json" >/dev/null
 echo "5. Orchestration overhead…"
 bench overhead --csv "$small_csv" --runs "$runs" --out "$results/overhead.json" >/dev/null
+echo "6. Recovery from a crash and from Ctrl-C ($recovery_runs runs each)…"
+bench recovery --csv "$train_csv" --runs "$recovery_runs" --out "$results/recovery.json" >/dev/null
 
-report_args=(--results "$results" --out BENCHMARKS.md --training-csv "$(basename "$train_csv")" --scale-rows "$scale_rows")
+report_args=(--results "$results" --out BENCHMARKS.md --training-csv "$(basename "$train_csv")" --recovery-csv "$(basename "$train_csv")" --scale-rows "$scale_rows")
 $quick && report_args+=(--quick)
 bench report "${report_args[@]}" >/dev/null
 echo "Wrote BENCHMARKS.md."

@@ -8,7 +8,8 @@ internal static class Paths
     /// <summary>The local host as bench/run.sh builds it: Release, with the echo baseline endpoint.</summary>
     public static string LocalHost => Path.Combine(Out, "localhost", "FunctionApp.LocalHost.dll");
 
-    public static string AzuriteBlob => Path.Combine(Root, "node_modules", "azurite", "dist", "src", "blob", "main.js");
+    /// <summary>Azurite with blob, queue and table: the models and datasets, and the durable task hub.</summary>
+    public static string Azurite => Path.Combine(Root, "node_modules", "azurite", "dist", "src", "azurite.js");
 
     public static string Out => Path.Combine(Root, "bench", "out");
 

@@ -44,6 +44,24 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>The most memory the process has held resident so far (VmHWM), in MB.</summary>
     public double PeakMemoryMb() => Memory.PeakMb($"/proc/{_process.Id}/status");
 
+    /// <summary>Kills the process at once: nothing it holds is handed back.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl-C does, and waits for the process to exit.</summary>
+    public async Task InterruptAsync()
+    {
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "app-train" => await Cases.AppTrainingAsync(args[1..]),
     "report" => Report.Write(args[1..]),
     "overhead" => await Cases.OverheadAsync(args[1..]),
+    "recovery" => await Cases.RecoveryAsync(args[1..]),
     "serve" => await Cases.ServingAsync(args[1..]),
     "cold-start" => await Cases.ColdStartAsync(args[1..]),
     _ => Usage(),
@@ -22,6 +23,7 @@ static int Usage()
                ServerlessML.Bench report --results dir --out BENCHMARKS.md [--quick]
                ServerlessML.Bench app-train --csv file.csv [--runs N] [--out result.json]
                ServerlessML.Bench overhead --csv small.csv [--runs N] [--out result.json]
+               ServerlessML.Bench recovery --csv medium.csv [--runs N] [--out result.json]
                ServerlessML.Bench serve [--duration 10s] [--out result.json]
                ServerlessML.Bench cold-start [--runs N] [--out result.json]
         """);

@@ -4,7 +4,8 @@ using System.Text.Json;
 
 namespace ServerlessML.Bench;
 
-/// <summary>Azurite (blob, in memory) and the local host in Release, on free loopback ports: the app as a user runs it.</summary>
+/// <summary>Azurite (blob, queue and table, in memory) and the local host in Release, on free loopback ports: the app as a
+/// user runs it, with its durable task hub in Azurite.</summary>
 internal sealed class Stack : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -12,10 +13,11 @@ internal sealed class Stack : IAsyncDisposable
     private readonly ChildProcess _azurite;
     private ChildProcess? _host;
 
-    private Stack(ChildProcess azurite, int azuritePort)
+    private Stack(ChildProcess azurite, int blob, int queue, int table)
     {
         _azurite = azurite;
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{azuritePort}/devstoreaccount1;";
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
         Client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
     }
 
@@ -32,15 +34,23 @@ internal sealed class Stack : IAsyncDisposable
 
     public static async Task<Stack> StartAsync()
     {
-        var port = ChildProcess.FreePort();
-        var azurite = ChildProcess.Start("node", [Paths.AzuriteBlob, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent"]);
-        var stack = new Stack(azurite, port);
-        await WaitAsync(async () =>
+        int[] ports = [ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort()];
+        var text = ports.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var azurite = ChildProcess.Start("node", [
+            Paths.Azurite, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", text[0], "--queuePort", text[1], "--tablePort", text[2],
+            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry"]);
+        var stack = new Stack(azurite, ports[0], ports[1], ports[2]);
+        foreach (var port in ports)
         {
-            using var tcp = new System.Net.Sockets.TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port);
-            return true;
-        });
+            await WaitAsync(async () =>
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", port);
+                return true;
+            });
+        }
+
         return stack;
     }
 
@@ -60,6 +70,20 @@ internal sealed class Stack : IAsyncDisposable
         ready ??= async (client, uri) => (await client.GetAsync(new Uri(uri, "/runtime/webhooks/durabletask/instances/ready"))).StatusCode == System.Net.HttpStatusCode.NotFound;
         await WaitAsync(() => ready(Client, BaseUri));
         return clock.Elapsed;
+    }
+
+    /// <summary>Kills the local host at once, as a crash would.</summary>
+    public async Task KillHostAsync()
+    {
+        await Host.KillAsync();
+        await StopHostAsync();
+    }
+
+    /// <summary>Stops the local host as Ctrl-C does, and waits for it to exit.</summary>
+    public async Task InterruptHostAsync()
+    {
+        await Host.InterruptAsync();
+        await StopHostAsync();
     }
 
     public async Task StopHostAsync()
@@ -85,6 +109,21 @@ internal sealed class Stack : IAsyncDisposable
     {
         using var response = await Client.PostAsync(new Uri(BaseUri, $"/api/train?{query}&wait=600"), null);
         await EnsureAsync(response, HttpStatusCodes(200));
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Starts a training run through POST /api/train and returns its status URL.</summary>
+    public async Task<Uri> StartTrainingAsync(string query)
+    {
+        using var response = await Client.PostAsync(new Uri(BaseUri, $"/api/train?{query}"), null);
+        await EnsureAsync(response, HttpStatusCodes(202));
+        return response.Headers.Location!;
+    }
+
+    /// <summary>The run's status, through whichever process serves HTTP now.</summary>
+    public async Task<JsonElement> PollAsync(Uri status)
+    {
+        using var response = await Client.GetAsync(new Uri(BaseUri, status.PathAndQuery));
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
