@@ -3,6 +3,9 @@ using ServerlessML.Http;
 using ServerlessML.LocalHost.Configuration;
 using ServerlessML.LocalHost.Durable;
 using ServerlessML.LocalHost.Functions;
+using ServerlessML.LocalHost.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ServerlessML.LocalHost;
 
@@ -70,16 +73,38 @@ public static class LocalHostApp
         services.AddProblemDetails(o => o.CustomizeProblemDetails = UnservedRequests.Describe);
         services.AddExceptionHandler<UnhandledExceptionHandler>();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<TimerFunctionRunner>(sp, Timers));
+        services.AddOptions<KeySettings>().BindConfiguration(KeySettings.Section).Validate(keys => keys.Validate()).ValidateOnStart();
+        services.AddSingleton<PublicBaseUrl>();
+        // The Functions host's durable client knows its own URLs and key; here they come from the settings.
+        services.Replace(ServiceDescriptor.Singleton<IDurableManagementLinks, LocalManagementLinks>());
 
         var app = builder.Build();
+        // A base URL that is not one is a mistake to hear about now, not in every link later.
+        app.Services.GetRequiredService<PublicBaseUrl>().Configured();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<KeyAuthorization>();
         app.MapHttpFunctions(Functions, host.RoutePrefix);
         app.MapDurableHttpApi();
+        app.Lifetime.ApplicationStarted.Register(() => WarnWhenOpen(app));
 #if BENCHMARK_ENDPOINTS
         app.MapBenchmarkEcho();
 #endif
         return app;
+    }
+
+    // Anonymous is fine on a developer's loopback; on an address others reach it means anyone can train and delete.
+    private static void WarnWhenOpen(WebApplication app)
+    {
+        var open = app.Urls.Where(url => Uri.TryCreate(url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            && !uri.IsLoopback && uri.Host != "localhost").ToList();
+        if (open.Count > 0 && !app.Services.GetRequiredService<IOptions<KeySettings>>().Value.Any)
+        {
+            app.Logger.LogWarning(
+                "Serving on {Urls} without keys: anyone who reaches it can train, predict and delete. Set LocalHost__Keys__Master and " +
+                "LocalHost__Keys__Function__{{name}} (see the README, Keys and roles), or listen on localhost only.", string.Join(", ", open));
+        }
     }
 
     /// <summary>
@@ -121,8 +146,6 @@ public static class LocalHostApp
         var host = HostJson.Load(directory, configuration);
         var local = configuration.GetSection(LocalDurableSettings.Section).Get<LocalDurableSettings>() ?? new LocalDurableSettings();
 
-        // Before AddServerlessML, whose default expects the Functions host's durable client to know its own URLs.
-        services.AddSingleton<IDurableManagementLinks, RequestManagementLinks>();
         services.AddServerlessML();
         services.AddDurableEngine(host.DurableTask, local);
         return host;

@@ -42,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PredictionService>();
         services.AddSingleton<TrainRequestReader>();
         services.AddSingleton<TrainingStarter>();
+        services.AddSingleton<Callers>();
         services.AddSingleton<RunSweeper>();
         services.TryAddSingleton<IDurableManagementLinks, FunctionsHostManagementLinks>();
         return services;

@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using DurableTask.Core;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Primitives;
 using ServerlessML.Http;
+using ServerlessML.LocalHost.Security;
 using ServerlessML.Training;
 
 namespace ServerlessML.LocalHost.Durable;
@@ -21,6 +23,8 @@ public static class DurableHttpApi
 {
     public const string BasePath = "/runtime/webhooks/durabletask";
 
+    public const string InstancesPath = BasePath + "/instances";
+
     /// <summary>The header a page of the instance list carries its continuation in, and the next request sends it back in.</summary>
     public const string ContinuationHeader = "x-ms-continuation-token";
 
@@ -32,9 +36,10 @@ public static class DurableHttpApi
 
     public static IEndpointRouteBuilder MapDurableHttpApi(this IEndpointRouteBuilder endpoints)
     {
-        var root = endpoints.MapGroup(BasePath);
+        // The durable extension's system level: the durable task key, or the master key, when keys are set.
+        var root = endpoints.MapGroup(BasePath).WithMetadata(new RequiredKey(AuthorizationLevel.System));
         // The same path the 202 links point at, so the links and the API cannot drift apart.
-        var instances = endpoints.MapGroup(RequestManagementLinks.InstancesPath);
+        var instances = root.MapGroup("instances");
         instances.MapGet("", ListAsync);
         instances.MapDelete("", PurgeByFilterAsync);
 

@@ -5,9 +5,9 @@ namespace ServerlessML.LocalHost.Functions;
 
 /// <summary>
 /// One HTTP-triggered function as the Functions host sees it: its name, its route (without the host.json prefix), its
-/// methods (uppercase; none means any) and the method the host invokes.
+/// methods (uppercase; none means any), the key level it needs, and the method the host invokes.
 /// </summary>
-public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, MethodInfo Method)
+public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel, MethodInfo Method)
 {
     /// <summary>The local host's route table: every <c>[Function]</c> method whose parameters include an <c>[HttpTrigger]</c>.</summary>
     public static IReadOnlyList<HttpFunction> Discover(Assembly assembly) => Discover(assembly.GetTypes());
@@ -32,7 +32,7 @@ public sealed record HttpFunction(string Name, string Route, IReadOnlyList<strin
         // As the Functions host does: no route means the function's name; no methods means any method.
         var route = string.IsNullOrWhiteSpace(trigger.Route) ? function.Name : trigger.Route.Trim('/');
         var methods = (trigger.Methods ?? []).Select(m => m.ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new HttpFunction(function.Name, route, methods, method);
+        return new HttpFunction(function.Name, route, methods, trigger.AuthLevel, method);
     }
 
     public override string ToString() => $"{Name}: [{string.Join(",", Methods)}] {Route}";

@@ -1,3 +1,5 @@
+using ServerlessML.LocalHost.Security;
+
 namespace ServerlessML.LocalHost.Functions;
 
 /// <summary>Maps each HTTP function to an endpoint at <c>/{routePrefix}/{route}</c>, as the Functions host serves it.</summary>
@@ -13,7 +15,7 @@ public static class HttpFunctionEndpoints
             var endpoint = function.Methods.Count == 0
                 ? endpoints.Map(pattern, invoker.InvokeAsync)
                 : endpoints.MapMethods(pattern, function.Methods, invoker.InvokeAsync);
-            endpoint.WithName(function.Name).WithDisplayName($"Function {function.Name}").WithMetadata(function);
+            endpoint.WithName(function.Name).WithDisplayName($"Function {function.Name}").WithMetadata(function, new RequiredKey(function.AuthLevel));
         }
 
         return endpoints;

@@ -13,19 +13,20 @@ namespace ServerlessML.Tests.Contract;
 /// </summary>
 public sealed class FunctionMetadataTests
 {
-    [TestCase("Train", "train", "post", "function")]
+    [TestCase("Train", "train", "post", "admin")]
     [TestCase("Predict", "predict", "post", "function")]
-    [TestCase("PutDataset", "datasets/{name}", "put", "function")]
+    [TestCase("PutDataset", "datasets/{name}", "put", "admin")]
     [TestCase("ListDatasets", "datasets", "get", "function")]
     [TestCase("GetDataset", "datasets/{name}", "get", "function")]
-    [TestCase("DeleteDataset", "datasets/{name}", "delete", "function")]
+    [TestCase("DeleteDataset", "datasets/{name}", "delete", "admin")]
     [TestCase("ListModels", "models", "get", "function")]
     [TestCase("GetModel", "models/{name}", "get", "function")]
     [TestCase("GetModelVersion", "models/{name}/versions/{version:int}", "get", "function")]
     [TestCase("DownloadModel", "models/{name}/versions/{version:int}/model.zip", "get", "function")]
-    [TestCase("DeleteModelVersion", "models/{name}/versions/{version:int}", "delete", "function")]
+    [TestCase("DeleteModelVersion", "models/{name}/versions/{version:int}", "delete", "admin")]
     [TestCase("GetAlias", "models/{name}/aliases/{alias}", "get", "function")]
-    [TestCase("SetAlias", "models/{name}/aliases/{alias}", "put", "function")]
+    [TestCase("SetAlias", "models/{name}/aliases/{alias}", "put", "admin")]
+    // Predicting and reading need a function key; training and every registry write the master key (admin level).
     public void HttpFunction_HasRouteMethodAndAuthLevel(string name, string route, string method, string authLevel)
     {
         var trigger = Trigger(name);

@@ -4,6 +4,8 @@ using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessML.Http;
+using ServerlessML.LocalHost.Durable;
+using ServerlessML.LocalHost.Security;
 
 namespace ServerlessML.Tests.Infrastructure;
 
@@ -16,6 +18,7 @@ internal static class AppServices
         {
             ["Storage:ConnectionString"] = TestEnvironment.Azurite.ConnectionString,
             ["Serving:AliasRefreshSeconds"] = "0",
+            [PublicBaseUrl.Setting] = "http://localhost:7071",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -30,7 +33,10 @@ internal static class AppServices
         services.AddSingleton(Configuration(overrides));
         services.AddLogging();
         services.AddServerlessML();
-        services.AddSingleton<IDurableManagementLinks, RequestManagementLinks>();
+        // The local host's links, on the base URL the tests' requests are made to.
+        services.AddSingleton<PublicBaseUrl>();
+        services.AddOptions<KeySettings>();
+        services.AddSingleton<IDurableManagementLinks, LocalManagementLinks>();
         services.Configure<DurableTaskClientOptions>(o => o.DataConverter = ServerlessJson.DataConverter);
         services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = ServerlessJson.DataConverter);
         return services;

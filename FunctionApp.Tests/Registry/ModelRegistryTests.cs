@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
@@ -130,7 +131,8 @@ public sealed class ModelRegistryTests
         var before = await PredictAsync(model);
 
         var exchange = AliasPut(model, "production", 1);
-        exchange.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "ada@example.com";
+        // The principal the host authenticated: here the key the release pipeline calls with.
+        exchange.Context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(Callers.KeyIdClaim, "release-bot")], "WebJobsAuthLevel"));
         var rollback = await ModelsAsync(exchange, (f, r) => f.SetAliasAsync(r, model, "production", CancellationToken.None));
         var after = await PredictAsync(model);
         var history = await _host.Get<ModelStore>().GetHistoryAsync(model, CancellationToken.None);
@@ -141,7 +143,7 @@ public sealed class ModelRegistryTests
         Assert.That(rollback.Headers.ETag.ToString(), Does.StartWith("\""));
         Assert.That(after.Version, Is.EqualTo(1));
         Assert.That(after.Predictions[0], Is.EqualTo(SyntheticData.Truth(2, -1, "Oslo") + 30).Within(0.5));
-        Assert.That(history[^1], Is.EqualTo(history[^1] with { Alias = "production", From = 2, To = 1, By = "ada@example.com", Reason = "set through the API" }));
+        Assert.That(history[^1], Is.EqualTo(history[^1] with { Alias = "production", From = 2, To = 1, By = "key:release-bot", Reason = "set through the API" }));
     }
 
     [Test]

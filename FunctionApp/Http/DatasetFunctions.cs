@@ -12,7 +12,7 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
 {
     [Function("PutDataset")]
     public async Task<IActionResult> PutAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "datasets/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "datasets/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         await Problems.HandleAsync(async () =>
@@ -50,7 +50,7 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
 
     [Function("DeleteDataset")]
     public async Task<IActionResult> DeleteAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "datasets/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "datasets/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         await Problems.HandleAsync(async () =>

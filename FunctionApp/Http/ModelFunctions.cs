@@ -9,7 +9,7 @@ using ServerlessML.Storage;
 namespace ServerlessML.Http;
 
 /// <summary><c>/api/models</c>: the registry of published versions, their manifests and files, and their aliases.</summary>
-public sealed class ModelFunctions(ModelRegistry registry)
+public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
 {
     [Function("ListModels")]
     public async Task<IActionResult> ListAsync(
@@ -46,13 +46,13 @@ public sealed class ModelFunctions(ModelRegistry registry)
 
     [Function("DeleteModelVersion")]
     public async Task<IActionResult> DeleteVersionAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "models/{name}/versions/{version:int}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "models/{name}/versions/{version:int}")] HttpRequest request,
         string name,
         int version,
         CancellationToken cancellationToken) =>
         await Problems.HandleAsync(async () =>
         {
-            await registry.DeleteVersionAsync(ResourceName.Check(name, "model"), version, RequestBody.Caller(request), cancellationToken);
+            await registry.DeleteVersionAsync(ResourceName.Check(name, "model"), version, callers.Name(request), cancellationToken);
             return new NoContentResult();
         });
 
@@ -69,7 +69,7 @@ public sealed class ModelFunctions(ModelRegistry registry)
     /// when someone else moved it in between.</summary>
     [Function("SetAlias")]
     public async Task<IActionResult> SetAliasAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken) =>
@@ -79,7 +79,7 @@ public sealed class ModelFunctions(ModelRegistry registry)
             ResourceName.Check(alias, "alias");
             var version = await ReadVersionAsync(request, cancellationToken);
             var ifMatch = request.Headers.IfMatch is { Count: > 0 } header ? header.ToString() : null;
-            var state = await registry.SetAliasAsync(name, alias, version, ifMatch, RequestBody.Caller(request), cancellationToken);
+            var state = await registry.SetAliasAsync(name, alias, version, ifMatch, callers.Name(request), cancellationToken);
             return Alias(name, alias, state);
         });
 

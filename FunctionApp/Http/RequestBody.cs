@@ -50,12 +50,6 @@ public static class RequestBody
     /// <summary>Whether the media type is CSV.</summary>
     public static bool IsCsv(string? mediaType) => mediaType is "text/csv" or "application/csv";
 
-    /// <summary>Who is calling, when the platform says (App Service authentication / Easy Auth); null otherwise.</summary>
-    public static string? Caller(HttpRequest request) =>
-        request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name
-        : request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] is { Count: > 0 } header ? header.ToString()
-        : null;
-
     public static bool IsJson(string? mediaType) =>
         mediaType is "application/json" || (mediaType?.EndsWith("+json", StringComparison.Ordinal) ?? false);
 
