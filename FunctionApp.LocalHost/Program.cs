@@ -9,7 +9,16 @@ if (args.Contains("--worker"))
     var logger = worker.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ServerlessML.LocalHost");
     lifetime.ApplicationStarted.Register(() => logger.LogInformation("ServerlessML worker running on the task hub; Ctrl-C stops it"));
     lifetime.ApplicationStopping.Register(() => logger.LogInformation("Stopping"));
-    worker.Run();
+    try
+    {
+        worker.Run();
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"ServerlessML worker could not start: {e.Message}");
+        Environment.ExitCode = 1;
+    }
+
     return;
 }
 
@@ -29,4 +38,13 @@ app.Lifetime.ApplicationStarted.Register(() =>
     app.Logger.LogInformation("ServerlessML local host listening on {Urls}; Ctrl-C stops it", string.Join(", ", app.Urls));
 });
 app.Lifetime.ApplicationStopping.Register(() => app.Logger.LogInformation("Stopping"));
-app.Run();
+try
+{
+    app.Run();
+}
+catch (InvalidOperationException e)
+{
+    // The log above has the details; this is the line to act on.
+    Console.Error.WriteLine($"ServerlessML could not start: {e.Message}");
+    Environment.ExitCode = 1;
+}

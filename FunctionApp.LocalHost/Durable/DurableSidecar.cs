@@ -28,7 +28,16 @@ public sealed class DurableSidecar(
     {
         // Creates the hub's queues, tables and containers if this is the first process on it. The service itself is
         // started by the sidecar once the worker connects; starting it here too would start it twice.
-        await service.CreateIfNotExistsAsync();
+        try
+        {
+            await service.CreateIfNotExistsAsync();
+        }
+        catch (Exception e) when (e is AggregateException or Azure.RequestFailedException or HttpRequestException)
+        {
+            throw new InvalidOperationException(
+                $"The durable task hub '{TaskHub}' cannot be reached in its storage account ({Root(e).Message}). " +
+                "Is Azurite running? ./run.sh starts it; otherwise check AzureWebJobsStorage.", e);
+        }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -46,6 +55,16 @@ public sealed class DurableSidecar(
         await server.StartAsync(cancellationToken);
         _server = server;
         _logger.LogInformation("Durable task hub {TaskHub} in Azure Storage, worker {WorkerId}", TaskHub, WorkerId);
+    }
+
+    private static Exception Root(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        return e;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
