@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests ./run.sh the way a user runs it, on free ports with an Azurite data folder of its own (so it never meets a
-# ./run.sh or Azurite of the developer's): it must answer, train the sample through curl, predict, refuse a second run
-# on the same port, and on SIGINT stop leaving none of the processes it started. ./test.sh runs it after the .NET tests.
+# ./run.sh or Azurite of the developer's): it must answer, train the sample through curl, predict, serve its durable API
+# to the official JavaScript client, refuse a second run on the same port, and on SIGINT stop leaving none of the
+# processes it started. ./test.sh runs it after the .NET tests.
 #
 # It uses the local host even where Core Tools are installed: CI has no Core Tools, and the test should not depend on
 # a tool the project does not install.
@@ -93,6 +94,10 @@ code=$(curl -s -o "$work/predict.json" -w '%{http_code}' -X POST "$base/api/pred
   -d '{"model": "sample", "instances": [{"size": 70, "rooms": 3, "year": 1985, "distance": 4.5, "city": "Oslo", "type": "apartment"}]}')
 [ "$code" = 200 ] && grep -q '"predictions":\[[0-9]' "$work/predict.json" || not_ok "POST /api/predict answered $code: $(cat "$work/predict.json")"
 ok "POST /api/predict answers with a prediction"
+
+node scripts/durable-client-check.mjs "$base" >"$work/durable-client.log" 2>&1 \
+  || not_ok "the durable-functions JavaScript client failed against the durable API: $(tail -n 3 "$work/durable-client.log")"
+ok "the official durable-functions JavaScript client manages runs as on the Functions host ($(tail -n 1 "$work/durable-client.log"))"
 
 second=0
 ./run.sh --local --port "$port" >"$work/second.log" 2>&1 || second=$?
