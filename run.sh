@@ -8,6 +8,7 @@
 #   ./run.sh --port 7072   serve on another port
 #   ./run.sh --local       use the local host even when Core Tools are installed
 #   ./run.sh --workers 3   the local host and two more worker processes on the same durable task hub
+#   ./run.sh --debug       build and run the Debug configuration (the default is Release: the product as it runs)
 #
 # Azurite listens on 10000-10002 and keeps its data in .azurite/; AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT,
 # AZURITE_TABLE_PORT and AZURITE_LOCATION change that. An Azurite already running there is used as it is.
@@ -18,6 +19,7 @@ port=7071
 demo=false
 host=auto
 workers=1
+configuration=Release
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="${2:?--port needs a number}"; shift 2 ;;
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
     --local) host=local; shift ;;
     --workers) workers="${2:?--workers needs a number}"; shift 2 ;;
     --workers=*) workers="${1#--workers=}"; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --debug) configuration=Debug; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option '$1'. Try ./run.sh --help." >&2; exit 2 ;;
   esac
 done
@@ -184,9 +187,9 @@ if [ "$host" = func ]; then
   chosen="under Azure Functions Core Tools (func start)"
 else
   say "Building the local host (dotnet build; the first build restores packages and takes a minute)…"
-  dotnet build FunctionApp.LocalHost/FunctionApp.LocalHost.csproj -nologo -v q -clp:ErrorsOnly >"$state/build.log" 2>&1 \
+  dotnet build FunctionApp.LocalHost/FunctionApp.LocalHost.csproj -c "$configuration" -nologo -v q -clp:ErrorsOnly >"$state/build.log" 2>&1 \
     || fail "The build failed:$(printf '\n'; tail -n 30 "$state/build.log")"
-  background dotnet FunctionApp.LocalHost/bin/Debug/net10.0/FunctionApp.LocalHost.dll --urls "$base_url" >&4 2>&1
+  background dotnet FunctionApp.LocalHost/bin/$configuration/net10.0/FunctionApp.LocalHost.dll --urls "$base_url" >&4 2>&1
   app_pid=$!
   if command -v func >/dev/null; then why="--local was given"; else why="Core Tools' func is not on the PATH"; fi
   chosen="on the local host (FunctionApp.LocalHost: $why)"
@@ -195,7 +198,7 @@ say "App: pid $app_pid"
 
 # More processes on the same task hub: they take orchestrations and activities from its queues as the first one does.
 for _ in $(seq 2 "$workers"); do
-  background dotnet FunctionApp.LocalHost/bin/Debug/net10.0/FunctionApp.LocalHost.dll --worker >&4 2>&1
+  background dotnet FunctionApp.LocalHost/bin/$configuration/net10.0/FunctionApp.LocalHost.dll --worker >&4 2>&1
   worker_pids+=($!)
   say "Worker: pid $!"
 done
