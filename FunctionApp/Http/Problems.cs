@@ -33,8 +33,8 @@ public static class Problems
         }
     }
 
-    /// <summary>The problem for an exception that describes a caller's mistake (400, 404, 409, 412, 413, 415…); null for
-    /// anything else, which should surface as a 500.</summary>
+    /// <summary>The problem for an exception that describes a caller's mistake (400, 404, 409, 412, 413, 415…) or storage
+    /// out of reach (503); null for anything else, which should surface as a 500.</summary>
     public static ProblemDetails? For(Exception exception) => exception switch
     {
         ProblemException problem => Details(problem.Status, problem.Title, problem.Message),
@@ -43,12 +43,18 @@ public static class Problems
         NotFoundException missing => Details(StatusCodes.Status404NotFound, "Not found", missing.Message),
         ConflictException conflict => Details(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
         PreconditionFailedException changed => Details(StatusCodes.Status412PreconditionFailed, "Changed by someone else", changed.Message),
+        StorageUnavailableException unavailable => Details(StatusCodes.Status503ServiceUnavailable, "Storage is unreachable", $"Storage is unreachable ({unavailable.Message}); try again in a few seconds."),
         _ => null,
     };
 
     private static bool TryCreate(Exception exception, out IActionResult result)
     {
         result = For(exception) is { } problem ? new ObjectResult(problem) { StatusCode = problem.Status, ContentTypes = { ContentType } } : null!;
+        if (exception is StorageUnavailableException)
+        {
+            result = new HeaderResult(result, "Retry-After", "5");
+        }
+
         return result is not null;
     }
 
