@@ -199,9 +199,10 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
         {
             return (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
         }
-        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
-            // Not a storage fault to retry: the data is gone, most likely deleted after the run was started.
+            // Not a storage fault to retry: the container answered and the data is gone, most likely deleted after the
+            // run was started. Any other 404 (the container itself missing) is no evidence of that, and is not said.
             throw new InvalidDatasetException($"The dataset {path} does not exist any more: it was deleted after the run started. Upload it again and start a new run.");
         }
     }
