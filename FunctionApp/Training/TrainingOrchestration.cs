@@ -10,13 +10,18 @@ namespace ServerlessML.Training;
 /// <summary>The training workflow: prepare → train → evaluate → publish, with the phase in the custom status.</summary>
 public static class TrainingOrchestration
 {
-    // Storage faults are worth retrying; a dataset that cannot be trained on fails the same way every time.
+    private const int Attempts = 4;
+
+    // Storage faults are worth retrying (StorageUnavailableException: out of reach, see ActivityStorageFaults; a
+    // RequestFailedException: storage refused, as when a lease is held); a dataset that cannot be trained on fails the
+    // same way every time.
     private static readonly TaskOptions s_transientRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 4,
+        maxNumberOfAttempts: Attempts,
         firstRetryInterval: TimeSpan.FromSeconds(2),
         backoffCoefficient: 2)
     {
-        HandleFailure = failure => failure.IsCausedBy<RequestFailedException>() || failure.IsCausedBy<IOException>() || failure.IsCausedBy<TimeoutException>(),
+        HandleFailure = failure => failure.IsCausedBy<StorageUnavailableException>() || failure.IsCausedBy<RequestFailedException>()
+            || failure.IsCausedBy<IOException>() || failure.IsCausedBy<TimeoutException>(),
     });
 
     [Function(nameof(TrainingOrchestration))]
@@ -77,6 +82,8 @@ public static class TrainingOrchestration
         }
     }
 
+    // The run's output says what failed and what to do (RunFailure); what the activity threw, which can be an SDK's
+    // XML and request ids, goes to the log under the run id.
     private static async Task<T> CallAsync<T>(TaskOrchestrationContext context, string activity, object input, string phase)
     {
         try
@@ -85,7 +92,9 @@ public static class TrainingOrchestration
         }
         catch (TaskFailedException e)
         {
-            throw new TrainingFailedException($"{phase} failed: {e.FailureDetails.ErrorMessage}", e);
+            context.CreateReplaySafeLogger(nameof(TrainingOrchestration)).LogWarning(
+                "Run {RunId}: {Activity} failed: {Failure}\n{StackTrace}", context.InstanceId, activity, e.FailureDetails, e.FailureDetails.StackTrace);
+            throw new TrainingFailedException(RunFailure.Describe(phase, e.FailureDetails, Attempts, context.InstanceId));
         }
     }
 }

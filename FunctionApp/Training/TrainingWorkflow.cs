@@ -34,6 +34,7 @@ public static class TrainingWorkflow
     private sealed class FunctionActivity<TActivity, TInput, TOutput>(TActivity activity, Func<TActivity, TInput, CancellationToken, Task<TOutput>> run)
         : TaskActivity<TInput, TOutput>
     {
-        public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) => run(activity, input, CancellationToken.None);
+        public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) =>
+            ActivityStorageFaults.RunAsync(() => run(activity, input, CancellationToken.None));
     }
 }
