@@ -16,7 +16,8 @@ namespace ServerlessML.Storage;
 /// <summary>
 /// Training data in blob storage: datasets uploaded by name (<c>datasets/{name}.csv</c>, with a summary beside
 /// it), and data staged for one run (<c>datasets/{model}/{runId}.csv</c>), the claim check a run carries instead
-/// of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on.
+/// of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on; data
+/// staged for a run that publishes nothing is deleted when the run ends.
 /// </summary>
 public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, ILogger<DatasetStore> logger)
 {

@@ -30,6 +30,7 @@ public static class TrainingOrchestration
         var request = context.GetInput<TrainingRequest>() ?? throw new TrainingFailedException("The orchestration was started without a training request.");
         var logger = context.CreateReplaySafeLogger(nameof(TrainingOrchestration));
         var runId = context.InstanceId;
+        PublishedModel? published = null;
         try
         {
             context.SetCustomStatus(TrainingStatus.Preparing);
@@ -47,7 +48,7 @@ public static class TrainingOrchestration
             var warnings = TrainingWarnings.Of(prepared.Schema, prepared.Rows, metrics);
 
             context.SetCustomStatus(TrainingStatus.Publishing);
-            var published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion, warnings), "Publishing");
+            published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion, warnings), "Publishing");
 
             if (promotion.Promote && !published.Aliases.Contains(ModelStore.Production))
             {
@@ -65,20 +66,20 @@ public static class TrainingOrchestration
         }
         finally
         {
-            await CleanupAsync(context, runId, logger);
+            await CleanupAsync(context, new CleanupTrainingRunInput(runId, request.Model, Published: published is not null), logger);
         }
     }
 
-    // Leftover working files cost a little storage; failing a run whose model is already published would cost trust.
-    private static async Task CleanupAsync(TaskOrchestrationContext context, string runId, ILogger logger)
+    // Leftover files cost a little storage; failing a run whose model is already published would cost trust.
+    private static async Task CleanupAsync(TaskOrchestrationContext context, CleanupTrainingRunInput input, ILogger logger)
     {
         try
         {
-            await context.CallActivityAsync<bool>(nameof(CleanupTrainingRun), runId, s_transientRetry);
+            await context.CallActivityAsync<bool>(nameof(CleanupTrainingRun), input, s_transientRetry);
         }
         catch (TaskFailedException e)
         {
-            logger.LogWarning("Could not delete the working files of run {RunId}: {Reason}", runId, e.FailureDetails.ErrorMessage);
+            logger.LogWarning("Could not delete the files of run {RunId}: {Failure}", input.RunId, e.FailureDetails);
         }
     }
 
