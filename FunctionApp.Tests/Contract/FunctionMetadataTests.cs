@@ -21,9 +21,9 @@ public sealed class FunctionMetadataTests
     [TestCase("DeleteDataset", "datasets/{name}", "delete", "function")]
     [TestCase("ListModels", "models", "get", "function")]
     [TestCase("GetModel", "models/{name}", "get", "function")]
-    [TestCase("GetModelVersion", "models/{name}/versions/{version:int}", "get", "function")]
-    [TestCase("DownloadModel", "models/{name}/versions/{version:int}/model.zip", "get", "function")]
-    [TestCase("DeleteModelVersion", "models/{name}/versions/{version:int}", "delete", "function")]
+    [TestCase("GetModelVersion", "models/{name}/versions/{version}", "get", "function")]
+    [TestCase("DownloadModel", "models/{name}/versions/{version}/model.zip", "get", "function")]
+    [TestCase("DeleteModelVersion", "models/{name}/versions/{version}", "delete", "function")]
     [TestCase("GetAlias", "models/{name}/aliases/{alias}", "get", "function")]
     [TestCase("SetAlias", "models/{name}/aliases/{alias}", "put", "function")]
     public void HttpFunction_HasRouteMethodAndAuthLevel(string name, string route, string method, string authLevel)
