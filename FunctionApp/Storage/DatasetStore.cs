@@ -8,7 +8,9 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerlessML.Data;
+using ServerlessML.Training;
 
 namespace ServerlessML.Storage;
 
@@ -17,7 +19,7 @@ namespace ServerlessML.Storage;
 /// it), and data staged for one run (<c>datasets/{model}/{runId}.csv</c>), the claim check a run carries instead
 /// of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on.
 /// </summary>
-public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, ILogger<DatasetStore> logger)
+public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOptions> options, TimeProvider clock, ILogger<DatasetStore> logger)
 {
     private const string Sha256Metadata = "sha256";
     private const int BlockBytes = 4 * 1024 * 1024;
@@ -60,7 +62,7 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var profiler = new CsvProfiler();
+        using var profiler = new CsvProfiler(options.Value.DatasetLimits());
         var upload = Guid.NewGuid().ToString("N");
         var blocks = new List<string>();
         byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockBytes), ArrayPool<byte>.Shared.Rent(BlockBytes)];
@@ -206,7 +208,7 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
 
     public static string Sha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
-    private static async Task<DatasetSummary?> ProfileAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    private async Task<DatasetSummary?> ProfileAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
     {
         var blob = container.GetBlobClient(NamedPath(name).Name);
         BlobProperties properties;
@@ -221,7 +223,7 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
 
         await using var stream = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var profiler = new CsvProfiler();
+        using var profiler = new CsvProfiler(options.Value.DatasetLimits());
         var buffer = new byte[1 << 20];
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
