@@ -69,7 +69,8 @@ internal static class CsvValues
                 $"Line {line} has {fields.Count} field{(fields.Count == 1 ? "" : "s")} but the header has {columns}. " +
                 (delimiter is not null
                     ? $"Its values are separated by {delimiter}; separate them with commas, as the header does."
-                    : "Every row needs one value per column (leave a field empty for a missing value; quote a value that contains a comma)."));
+                    : "Every row needs one value per column (leave a field empty for a missing value; quote a value that contains a comma)." +
+                        (fields.Count > columns ? " Numbers take a decimal point: 1.5, not 1,5." : "")));
         }
     }
 

@@ -28,14 +28,15 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
             }
 
             var encoding = RequestBody.CsvEncoding(request);
+            const string setting = "Training__MaxDatasetBytes";
             var limit = options.Value.MaxDatasetBytes;
             if (request.ContentLength > limit)
             {
-                throw LengthLimitedStream.TooLarge(limit);
+                throw LengthLimitedStream.TooLarge(limit, setting);
             }
 
             // Stored as UTF-8 whatever it was sent in: training and its lineage read one encoding.
-            Stream body = new LengthLimitedStream(request.Body, limit);
+            Stream body = new LengthLimitedStream(request.Body, limit, setting);
             await using var utf8 = encoding is null ? body : Encoding.CreateTranscodingStream(body, encoding, Encoding.UTF8);
             var summary = await datasets.UploadAsync(name, utf8, cancellationToken);
             return new CreatedResult($"{request.PathBase}{request.Path}", summary);

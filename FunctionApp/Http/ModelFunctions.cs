@@ -150,7 +150,7 @@ public sealed class ModelFunctions(ModelRegistry registry)
         }
 
         RequestBody.CheckJsonCharset(request);
-        using var json = JsonBody.Parse(await RequestBody.ReadAsync(request, 64 * 1024, cancellationToken));
+        using var json = JsonBody.Parse(await RequestBody.ReadAsync(request, 64 * 1024, setting: null, cancellationToken));
         var root = json.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {

@@ -30,6 +30,6 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
 
         RequestBody.CheckJsonCharset(request);
 
-        return await RequestBody.ReadPooledAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        return await RequestBody.ReadPooledAsync(request, options.Value.MaxRequestBytes, "Serving__MaxRequestBytes", cancellationToken);
     }
 }

@@ -12,20 +12,21 @@ public static class RequestBody
     private static readonly Encoding s_windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
 
     /// <summary>Reads a body into an array of its own, for a body that is kept (staged, parsed into a document).</summary>
-    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    /// <param name="setting">The setting that raises <paramref name="limit"/>, to name when the body is over it.</param>
+    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, string? setting, CancellationToken cancellationToken)
     {
-        using var body = await ReadPooledAsync(request, limit, cancellationToken);
+        using var body = await ReadPooledAsync(request, limit, setting, cancellationToken);
         return body.Memory.ToArray();
     }
 
     /// <summary>Reads a body into a rented array: for bodies read on every request, where a fresh array of a large body
     /// would land on the large-object heap each time. Dispose it when done with the bytes.</summary>
-    public static async Task<PooledBody> ReadPooledAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static async Task<PooledBody> ReadPooledAsync(HttpRequest request, long limit, string? setting, CancellationToken cancellationToken)
     {
         CheckContentEncoding(request);
         if (request.ContentLength > limit)
         {
-            throw LengthLimitedStream.TooLarge(limit);
+            throw LengthLimitedStream.TooLarge(limit, setting);
         }
 
         var declared = request.ContentLength;
@@ -36,7 +37,7 @@ public static class RequestBody
             int read;
             while ((declared is null || body.Length < declared) && (read = await request.Body.ReadAsync(body.Free, cancellationToken)) > 0)
             {
-                body.Advance(read, limit);
+                body.Advance(read, limit, setting);
             }
 
             return body.Length == 0 ? throw new InvalidRequestException("The request body is empty.")

@@ -48,7 +48,7 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             RequestBody.CheckJsonCharset(request);
         }
 
-        var body = await RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        var body = await RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, "Training__MaxRequestBytes", cancellationToken);
         if (isCsv)
         {
             var settings = new Settings(request.Query, body: null);
