@@ -60,10 +60,12 @@ public sealed record PredictionRequest(ModelTarget Target, ReadOnlyMemory<byte> 
     /// <summary>The top-level properties other than the values: what they say, and the errors they can raise.</summary>
     internal sealed class Header
     {
+        private static readonly string[] s_names = ["model", "version", "rows", "instances"];
+
         private string? _model;
         private int? _version;
         private string? _alias;
-        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private int _seen;
 
         public ModelTarget Target => new(ResourceName.Check(_model ?? ResourceName.DefaultModel, "model"), _version, _alias);
 
@@ -71,16 +73,19 @@ public sealed record PredictionRequest(ModelTarget Target, ReadOnlyMemory<byte> 
         /// values (true: rows, false: instances), or null for model, version, or null values.</summary>
         public bool? Read(ref Utf8JsonReader reader)
         {
-            var name = reader.ValueTextEquals("model"u8) ? "model"
-                : reader.ValueTextEquals("version"u8) ? "version"
-                : reader.ValueTextEquals("rows"u8) ? "rows"
-                : reader.ValueTextEquals("instances"u8) ? "instances"
+            var index = reader.ValueTextEquals("model"u8) ? 0
+                : reader.ValueTextEquals("version"u8) ? 1
+                : reader.ValueTextEquals("rows"u8) ? 2
+                : reader.ValueTextEquals("instances"u8) ? 3
                 : throw new InvalidRequestException($"The body has '{reader.GetString()}', which is not understood. It takes model, version, and instances or rows.");
-            if (!_seen.Add(name))
+            var name = s_names[index];
+            if ((_seen & (1 << index)) != 0)
             {
                 // A repeated name would silently take the last value.
                 throw new InvalidRequestException($"The body has '{name}' more than once; give it once.");
             }
+
+            _seen |= 1 << index;
 
             reader.Read();
             switch (name)
