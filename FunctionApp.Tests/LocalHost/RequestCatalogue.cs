@@ -130,6 +130,8 @@ internal static class RequestCatalogue
         yield return Predict("content type text/plain", $$"""{"model": "{{Model}}", "rows": [{{Row}}]}""", 415, "Content-Type 'text/plain' is not supported; send application/json", "text/plain");
         yield return Predict("content type CSV", "size,rooms\n70,3\n", 415, "Content-Type 'text/csv' is not supported", Csv);
         yield return Predict("content type form (curl -d)", $$"""{"model": "{{Model}}", "rows": [{{Row}}]}""", 415, "curl -d sends this type", "application/x-www-form-urlencoded");
+        yield return Predict("content type that is not a media type", $$"""{"model": "{{Model}}", "rows": [{{Row}}]}""", 415, "Content-Type 'json' is not supported; send application/json", "json");
+        yield return Predict("content type with an empty charset", $$"""{"model": "{{Model}}", "rows": [{{Row}}]}""", 415, "Content-Type 'application/json; charset=' is not supported", "application/json; charset=");
         yield return new(c, "no content type", "POST", "/api/predict", Utf8($$"""{"model": "{{Model}}", "rows": [{{Row}}]}"""), null, 415, "The request has no Content-Type");
         yield return new(c, "empty body", "POST", "/api/predict", [], Json, 400, "The request body is empty");
         yield return new(c, "gzip", "POST", "/api/predict", Utf8($$"""{"model": "{{Model}}", "rows": [{{Row}}]}"""), Json, 415, "Content-Encoding 'gzip' is not supported", s_gzip);

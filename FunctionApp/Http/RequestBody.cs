@@ -84,9 +84,12 @@ public static class RequestBody
         }
     }
 
-    /// <summary>The media type of the request without parameters, lowercase; null when none is given.</summary>
+    /// <summary>The media type of the request without parameters, lowercase; null when none is given, and the whole
+    /// header when it cannot be parsed (so that a refusal quotes it rather than saying there is none).</summary>
     public static string? MediaType(HttpRequest request) =>
-        MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType?.ToLowerInvariant() : null;
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType?.ToLowerInvariant()
+        : string.IsNullOrWhiteSpace(request.ContentType) ? null
+        : request.ContentType.Trim().ToLowerInvariant();
 
     /// <summary>Whether the media type is CSV.</summary>
     public static bool IsCsv(string? mediaType) => mediaType is "text/csv" or "application/csv";
