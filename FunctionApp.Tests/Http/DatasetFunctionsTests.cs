@@ -130,6 +130,22 @@ public sealed class DatasetFunctionsTests
     }
 
     [Test]
+    public async Task WideCsvCopiedIntoStorage_IsDescribedButNotTrainedOn()
+    {
+        var name = ModelNames.Unique("copied");
+        var csv = string.Join(",", Enumerable.Range(0, 1001).Select(i => $"c{i}")) + "\n" + string.Concat(Enumerable.Repeat(string.Join(",", Enumerable.Range(0, 1001)) + "\n", 5));
+        await _host.Get<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).UploadBlobAsync($"{name}.csv", BinaryData.FromString(csv));
+
+        var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
+        var train = await TrainAsync($"?dataset={name}&model={ModelNames.Unique("never")}");
+
+        Assert.That(get.Status, Is.EqualTo(200), get.Body);
+        Assert.That(get.Json.GetProperty("columns").GetArrayLength(), Is.EqualTo(1001));
+        Assert.That(train.Status, Is.EqualTo(413), train.Body);
+        Assert.That(train.Json.GetProperty("detail").GetString(), Does.Contain("1,001 columns"));
+    }
+
+    [Test]
     public async Task Delete_RemovesTheDataset()
     {
         var name = ModelNames.Unique("gone");

@@ -223,7 +223,10 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
 
         await using var stream = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var profiler = new CsvProfiler(options.Value.DatasetLimits());
+
+        // A blob put there another way is described whatever its width, so that it lists and shows; training on it
+        // is refused from this summary when it has more columns than allowed.
+        using var profiler = new CsvProfiler(options.Value.DatasetLimits() with { MaxColumns = int.MaxValue });
         var buffer = new byte[1 << 20];
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
