@@ -108,8 +108,8 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         var name = ResourceName.Check(settings.String("dataset")!, "dataset");
         var summary = await datasets.GetAsync(name, cancellationToken)
             ?? throw new NotFoundException($"Dataset '{name}' does not exist. Upload it first with PUT /api/datasets/{name}.");
-        CheckLimits(summary);
         var label = settings.String("label") ?? summary.Columns[^1].Name;
+        CheckLimits(summary, label);
         var column = summary.Columns.FirstOrDefault(c => c.Name == label)
             ?? throw new InvalidDatasetException($"The label column '{label}' is not in dataset '{name}'. Its columns are: {string.Join(", ", summary.Columns.Select(c => $"'{c.Name}'"))}.");
         if (column.Kind != ColumnKind.Numeric)
@@ -125,9 +125,9 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         return Submission(settings, new NamedData(summary, label));
     }
 
-    // The limits a dataset read from the body is checked against while it is read, from its summary for a named one:
-    // its levels as counted when it was uploaded (a floor; the run counts exactly), every column as a feature.
-    private void CheckLimits(DatasetSummary summary)
+    // A dataset in the body meets the limits while it is read; a named one is checked from its summary, with its
+    // categories as counted when it was profiled (a floor, and absent in older summaries: the run checks again).
+    private void CheckLimits(DatasetSummary summary, string label)
     {
         var limits = options.Value.DatasetLimits();
         DatasetLimits.CheckColumns(summary.Columns.Count, limits.MaxColumns);
@@ -136,7 +136,7 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             DatasetLimits.CheckLevels(column.Name, column.Levels ?? 0, limits.MaxCategoricalLevels);
         }
 
-        var features = summary.Columns.Take(summary.Columns.Count - 1).Select(c => (c.Kind, c.Levels ?? 1));
+        var features = summary.Columns.Where(c => c.Name != label).Select(c => (c.Kind, c.Levels ?? 1));
         DatasetLimits.CheckCells(summary.Rows, DatasetLimits.Cells(summary.Rows, features), limits.MaxCells);
     }
 
