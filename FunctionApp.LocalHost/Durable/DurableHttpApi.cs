@@ -139,7 +139,7 @@ public static class DurableHttpApi
             try
             {
                 // Event data travels in the instance's history: the backend takes a megabyte at most.
-                using var body = JsonDocument.Parse(await RequestBody.ReadAsync(request, MaxEventBytes, cancellationToken));
+                using var body = JsonDocument.Parse(await RequestBody.ReadAsync(request, MaxEventBytes, setting: null, cancellationToken));
                 data = body.RootElement.Clone();
             }
             catch (JsonException e)

@@ -40,6 +40,7 @@ public static class Problems
         ProblemException problem => Details(problem.Status, problem.Title, problem.Message),
         InvalidDatasetException dataset => Details(StatusCodes.Status400BadRequest, "The dataset cannot be trained on", dataset.Message),
         InvalidRequestException request => Details(StatusCodes.Status400BadRequest, "The request is not valid", request.Message),
+        LimitExceededException limit => Details(StatusCodes.Status413PayloadTooLarge, "Over a limit", limit.Message),
         NotFoundException missing => Details(StatusCodes.Status404NotFound, "Not found", missing.Message),
         ConflictException conflict => Details(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
         PreconditionFailedException changed => Details(StatusCodes.Status412PreconditionFailed, "Changed by someone else", changed.Message),

@@ -83,6 +83,13 @@ public sealed class ModelCache(
         }
     }
 
+    /// <summary>The version an alias points at; null when the model has no such alias. Production is read through the
+    /// refreshed lookup below; any other alias, rarely asked for at predict, from storage each time.</summary>
+    public async Task<LoadedModel?> GetByAliasAsync(string model, string alias, CancellationToken cancellationToken) =>
+        alias == ModelStore.Production ? await GetAsync(model, version: null, cancellationToken)
+        : await store.GetAliasAsync(model, alias, cancellationToken) is { } version ? await GetAsync(model, version, cancellationToken)
+        : null;
+
     private async Task<int?> ProductionVersionAsync(string model, CancellationToken cancellationToken)
     {
         var now = clock.GetTimestamp();

@@ -9,7 +9,9 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerlessML.Data;
+using ServerlessML.Training;
 
 namespace ServerlessML.Storage;
 
@@ -19,7 +21,7 @@ namespace ServerlessML.Storage;
 /// of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on; data
 /// staged for a run that publishes nothing is deleted when the run ends.
 /// </summary>
-public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, ILogger<DatasetStore> logger)
+public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOptions> options, TimeProvider clock, ILogger<DatasetStore> logger)
 {
     private const string Sha256Metadata = "sha256";
     private const int BlockBytes = 4 * 1024 * 1024;
@@ -62,7 +64,7 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var profiler = new CsvProfiler();
+        using var profiler = new CsvProfiler(options.Value.DatasetLimits());
         var upload = Guid.NewGuid().ToString("N");
         var blocks = new List<string>();
         byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockBytes), ArrayPool<byte>.Shared.Rent(BlockBytes)];
@@ -224,7 +226,7 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
 
     public static string Sha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
-    private static async Task<DatasetSummary?> ProfileAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    private async Task<DatasetSummary?> ProfileAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
     {
         var blob = container.GetBlobClient(NamedPath(name).Name);
         BlobProperties properties;
@@ -239,7 +241,10 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
 
         await using var stream = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var profiler = new CsvProfiler();
+
+        // A blob put there another way is described whatever its width, so that it lists and shows; training on it
+        // is refused from this summary when it has more columns than allowed.
+        using var profiler = new CsvProfiler(options.Value.DatasetLimits() with { MaxColumns = int.MaxValue });
         var buffer = new byte[1 << 20];
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
