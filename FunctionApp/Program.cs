@@ -5,10 +5,12 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ServerlessML;
+using ServerlessML.Http;
 using ServerlessML.Training;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseWhen<ExceptionProblems>(ExceptionProblems.AppliesTo);
 builder.UseWhen<ActivityStorageFaults>(ActivityStorageFaults.AppliesTo);
 builder.Services.AddServerlessML();
 

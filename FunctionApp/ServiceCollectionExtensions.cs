@@ -48,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TrainRequestReader>();
         services.AddSingleton<TrainingStarter>();
         services.AddSingleton<Callers>();
+        services.AddSingleton<ExceptionProblems>();
         services.AddSingleton<RunSweeper>();
         services.TryAddSingleton<IDurableManagementLinks, FunctionsHostManagementLinks>();
         return services;

@@ -117,7 +117,6 @@ public sealed class PredictFunctionTests
     private async Task<HttpExchange> PredictAsync(string body, string contentType = "application/json")
     {
         var exchange = new HttpExchange("/api/predict", contentType, body);
-        var function = ActivatorUtilities.CreateInstance<PredictFunction>(_host.Services);
-        return await exchange.ExecuteAsync(await function.RunAsync(exchange.Request, CancellationToken.None));
+        return await Functions.CallAsync<PredictFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, CancellationToken.None));
     }
 }

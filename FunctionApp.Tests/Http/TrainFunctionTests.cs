@@ -116,7 +116,7 @@ public sealed class TrainFunctionTests
         var rows = string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i % 2 == 0 ? "Tromsø" : "Bodø")},{2 * i}\n"));
         var exchange = new HttpExchange("/api/train", "text/csv; charset=iso-8859-1", new MemoryStream(Encoding.Latin1.GetBytes("x,city,y\n" + rows)), $"?model={model}");
 
-        var response = await exchange.ExecuteAsync(await ActivatorUtilities.CreateInstance<TrainFunction>(_host.Services).RunAsync(exchange.Request, _host.Client, CancellationToken.None));
+        var response = await Functions.CallAsync<TrainFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, _host.Client, CancellationToken.None));
         var staged = await StagedBlobsAsync(model);
         var content = await _host.Get<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).GetBlobClient(staged.Single()).DownloadContentAsync();
 
@@ -140,9 +140,7 @@ public sealed class TrainFunctionTests
     private async Task<HttpExchange> TrainAsync(string? contentType, string body, string query)
     {
         var exchange = new HttpExchange("/api/train", contentType, body, query);
-        var function = ActivatorUtilities.CreateInstance<TrainFunction>(_host.Services);
-        var result = await function.RunAsync(exchange.Request, _host.Client, CancellationToken.None);
-        return await exchange.ExecuteAsync(result);
+        return await Functions.CallAsync<TrainFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, _host.Client, CancellationToken.None));
     }
 
     private async Task<List<string>> StagedBlobsAsync(string model)

@@ -56,6 +56,12 @@ internal sealed class HttpExchange
     public async Task<HttpExchange> ExecuteAsync(IActionResult result)
     {
         await result.ExecuteResultAsync(new ActionContext(Context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        return await ReadAsync();
+    }
+
+    /// <summary>Reads back what was written to the response.</summary>
+    public async Task<HttpExchange> ReadAsync()
+    {
         Context.Response.Body.Position = 0;
         Body = await new StreamReader(Context.Response.Body).ReadToEndAsync();
         Context.Response.Body.Position = 0;

@@ -141,6 +141,6 @@ public sealed class PredictDuringStorageOutageTests
     {
         var versionField = version is { } v ? $"\"version\": {v}, " : "";
         var exchange = new HttpExchange("/api/predict", "application/json", $$"""{"model": "{{model}}", {{versionField}}"instances": [{"x1": 1, "x2": 2, "city": "Oslo"}]}""");
-        return await exchange.ExecuteAsync(await predict.RunAsync(exchange.Request, CancellationToken.None));
+        return await Functions.CallAsync(exchange, () => predict.RunAsync(exchange.Request, CancellationToken.None));
     }
 }

@@ -17,78 +17,72 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
     [Function("ListModels")]
     public async Task<IActionResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(async () =>
-        {
-            QueryOptions.Check(request);
-            return new OkObjectResult(new { models = await registry.ListAsync(cancellationToken) });
-        });
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        return new OkObjectResult(new { models = await registry.ListAsync(cancellationToken) });
+    }
 
     [Function("GetModel")]
     public async Task<IActionResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}")] HttpRequest request,
         string name,
-        CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(async () =>
-        {
-            QueryOptions.Check(request);
-            return new OkObjectResult(await registry.GetAsync(ResourceName.Check(name, "model"), cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        return new OkObjectResult(await registry.GetAsync(ResourceName.Check(name, "model"), cancellationToken));
+    }
 
     [Function("GetModelVersion")]
     public async Task<IActionResult> GetVersionAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version}")] HttpRequest request,
         string name,
         string version,
-        CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(async () =>
-        {
-            QueryOptions.Check(request);
-            var (model, number) = Version(name, version);
-            return new OkObjectResult(await registry.GetVersionAsync(model, number, cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        var (model, number) = Version(name, version);
+        return new OkObjectResult(await registry.GetVersionAsync(model, number, cancellationToken));
+    }
 
     [Function("DownloadModel")]
     public async Task<IActionResult> DownloadAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version}/model.zip")] HttpRequest request,
         string name,
         string version,
-        CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(async () =>
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        var (model, number) = Version(name, version);
+        return new FileStreamResult(await registry.OpenModelAsync(model, number, cancellationToken), "application/zip")
         {
-            QueryOptions.Check(request);
-            var (model, number) = Version(name, version);
-            return new FileStreamResult(await registry.OpenModelAsync(model, number, cancellationToken), "application/zip")
-            {
-                FileDownloadName = $"{model}-v{number}.zip",
-            };
-        });
+            FileDownloadName = $"{model}-v{number}.zip",
+        };
+    }
 
     [Function("DeleteModelVersion")]
     public async Task<IActionResult> DeleteVersionAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "models/{name}/versions/{version}")] HttpRequest request,
         string name,
         string version,
-        CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(async () =>
-        {
-            QueryOptions.Check(request);
-            var (model, number) = Version(name, version);
-            await registry.DeleteVersionAsync(model, number, callers.Name(request), cancellationToken);
-            return new NoContentResult();
-        });
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        var (model, number) = Version(name, version);
+        await registry.DeleteVersionAsync(model, number, callers.Name(request), cancellationToken);
+        return new NoContentResult();
+    }
 
     [Function("GetAlias")]
     public async Task<IActionResult> GetAliasAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
         string name,
         string alias,
-        CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(async () =>
-        {
-            QueryOptions.Check(request);
-            return Alias(name, alias, await registry.GetAliasAsync(ResourceName.Check(name, "model"), ResourceName.Check(alias, "alias"), cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        return Alias(name, alias, await registry.GetAliasAsync(ResourceName.Check(name, "model"), ResourceName.Check(alias, "alias"), cancellationToken));
+    }
 
     /// <summary>Moves an alias (promotion, rollback). Send <c>If-Match</c> with the ETag from a GET to be told (412)
     /// when someone else moved it in between.</summary>
@@ -97,17 +91,16 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
         [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
         string name,
         string alias,
-        CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(async () =>
-        {
-            QueryOptions.Check(request);
-            ResourceName.Check(name, "model");
-            ResourceName.Check(alias, "alias");
-            var ifMatch = IfMatch(request);
-            var version = await ReadVersionAsync(request, cancellationToken);
-            var state = await registry.SetAliasAsync(name, alias, version, ifMatch, callers.Name(request), cancellationToken);
-            return Alias(name, alias, state);
-        });
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        ResourceName.Check(name, "model");
+        ResourceName.Check(alias, "alias");
+        var ifMatch = IfMatch(request);
+        var version = await ReadVersionAsync(request, cancellationToken);
+        var state = await registry.SetAliasAsync(name, alias, version, ifMatch, callers.Name(request), cancellationToken);
+        return Alias(name, alias, state);
+    }
 
     private static HeaderResult Alias(string model, string alias, AliasState state) =>
         new HeaderResult(new OkObjectResult(new AliasView(model, alias, state.Version!.Value)), HeaderNames.ETag, state.ETag!.Value.ToString("H"));

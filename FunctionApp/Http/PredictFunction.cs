@@ -12,12 +12,11 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
     [Function("Predict")]
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "predict")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(async () =>
-        {
-            using var body = await ReadAsync(request, cancellationToken);
-            return new JsonResult(await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken));
-        });
+        CancellationToken cancellationToken)
+    {
+        using var body = await ReadAsync(request, cancellationToken);
+        return new JsonResult(await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken));
+    }
 
     private async Task<PooledBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -20,19 +20,6 @@ public static class Problems
         return new ObjectResult(problem) { StatusCode = status, ContentTypes = { ContentType } };
     }
 
-    /// <summary>Runs a function body, answering the caller's mistakes with their problem; anything else surfaces as a 500.</summary>
-    public static async Task<IActionResult> HandleAsync(Func<Task<IActionResult>> handle)
-    {
-        try
-        {
-            return await handle();
-        }
-        catch (Exception e) when (TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
-
     /// <summary>The problem for an exception that describes a caller's mistake (400, 404, 409, 412, 413, 415…) or storage
     /// out of reach (503); null for anything else, which should surface as a 500.</summary>
     public static ProblemDetails? For(Exception exception) => exception switch
@@ -47,17 +34,6 @@ public static class Problems
         StorageUnavailableException unavailable => Details(StatusCodes.Status503ServiceUnavailable, "Storage is unreachable", $"Storage is unreachable ({unavailable.Message}); try again in a few seconds."),
         _ => null,
     };
-
-    private static bool TryCreate(Exception exception, out IActionResult result)
-    {
-        result = For(exception) is { } problem ? new ObjectResult(problem) { StatusCode = problem.Status, ContentTypes = { ContentType } } : null!;
-        if (exception is StorageUnavailableException)
-        {
-            result = new HeaderResult(result, "Retry-After", "5");
-        }
-
-        return result is not null;
-    }
 
     private static ProblemDetails Details(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
 }

@@ -17,7 +17,7 @@ public sealed class TrainFunction(TrainingStarter starter, IDurableManagementLin
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "train")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        await Problems.HandleAsync(() => StartAsync(request, client, cancellationToken));
+        await StartAsync(request, client, cancellationToken);
 
     /// <summary>The durable async-HTTP answer for a started run: 202 with Location, Retry-After and the management links.</summary>
     public static IActionResult Accepted(DurableManagementLinks status) =>
