@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ServerlessML.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
@@ -9,7 +10,7 @@ namespace ServerlessML.Tests.Deployment;
 /// the project to deploy to the app <c>infra/</c> creates; the workflow runs <c>./test.sh</c> on every push and pull
 /// request, and <c>azd deploy</c> after it on main only. Neither can run here, so this is what checks them.
 /// </summary>
-public sealed class AzdAndWorkflowTests
+public sealed partial class AzdAndWorkflowTests
 {
     private static readonly string s_root = Azurite.RepoRoot();
 
@@ -90,6 +91,21 @@ public sealed class AzdAndWorkflowTests
         Assert.That(uses, Is.All.Matches(@"^[\w.-]+/[\w.-]+@v\d+$"));
     }
 
+    [Test]
+    public void Workflow_NeedsOnlyVariablesTheReadmeTellsHowToSet()
+    {
+        var workflow = File.ReadAllText(Path.Combine(s_root, ".github", "workflows", "ci.yml"));
+        var readme = Readme.Section("Deploy to Azure");
+
+        var needed = GitHubContext().Matches(workflow).Select(m => m.Groups["name"].Value).Distinct().ToList();
+
+        Assert.That(needed, Is.Not.Empty);
+        Assert.That(needed, Is.All.Matches<string>(name => readme.Contains($"| `{name}` |", StringComparison.Ordinal)));
+    }
+
     private static YamlNode Uses(IEnumerable<YamlNode> steps, string action) =>
         steps.Single(s => s.Scalar("uses")?.StartsWith(action + "@", StringComparison.Ordinal) == true);
+
+    [GeneratedRegex(@"\$\{\{\s*(vars|secrets)\.(?<name>\w+)\s*\}\}")]
+    private static partial Regex GitHubContext();
 }
