@@ -5,9 +5,11 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ServerlessML;
+using ServerlessML.Training;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseWhen<ActivityStorageFaults>(ActivityStorageFaults.AppliesTo);
 builder.Services.AddServerlessML();
 
 // Durable inputs and outputs go through the worker serializer, except orchestration inputs read with GetInput<T>,

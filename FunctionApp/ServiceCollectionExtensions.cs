@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessML.Housekeeping;
 using ServerlessML.Http;
@@ -32,11 +33,15 @@ public static class ServiceCollectionExtensions
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ServerlessJson.Configure(o.JsonSerializerOptions));
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => CreateBlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => CreateBlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value, new BlobClientOptions()));
         services.AddSingleton<BlobContainers>();
         services.AddSingleton<DatasetStore>();
         services.AddSingleton<TrainingRunStore>();
         services.AddSingleton<ModelStore>();
+        services.AddKeyedSingleton(ModelCache.StoreKey, (sp, _) => new ModelStore(
+            new BlobContainers(CreateBlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value, ModelCache.ClientOptions())),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ModelStore>>()));
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<PredictionService>();
@@ -72,8 +77,8 @@ public static class ServiceCollectionExtensions
         }
     }
 
-    private static BlobServiceClient CreateBlobServiceClient(StorageOptions options) =>
+    private static BlobServiceClient CreateBlobServiceClient(StorageOptions options, BlobClientOptions clientOptions) =>
         !string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? new BlobServiceClient(options.ConnectionString)
-            : new BlobServiceClient(options.ServiceUri, new DefaultAzureCredential());
+            ? new BlobServiceClient(options.ConnectionString, clientOptions)
+            : new BlobServiceClient(options.ServiceUri, new DefaultAzureCredential(), clientOptions);
 }

@@ -29,6 +29,7 @@ public static class DurableHttpApi
     public const string ContinuationHeader = "x-ms-continuation-token";
 
     private const int DefaultPageSize = 100;
+    private const int MaxEventBytes = 1024 * 1024;
     private const int MaxPageSize = 1000;
 
     private static readonly OrchestrationRuntimeStatus[] s_finished =
@@ -137,7 +138,8 @@ public static class DurableHttpApi
             JsonElement? data;
             try
             {
-                using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                // Event data travels in the instance's history: the backend takes a megabyte at most.
+                using var body = JsonDocument.Parse(await RequestBody.ReadAsync(request, MaxEventBytes, setting: null, cancellationToken));
                 data = body.RootElement.Clone();
             }
             catch (JsonException e)

@@ -57,26 +57,17 @@ public sealed class DurableSidecar(
         _logger.LogInformation("Durable task hub {TaskHub} in Azure Storage, worker {WorkerId}", TaskHub, WorkerId);
     }
 
-    private static Exception Root(Exception e)
-    {
-        while (e.InnerException is { } inner)
-        {
-            e = inner;
-        }
-
-        return e;
-    }
-
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // The worker has stopped by now (it was started after this). Give back the partitions and whatever work this
         // process still holds, so that the next process picks it up within seconds rather than after the lease expires.
-        if (dispatched is RenewingOrchestrationService renewing)
+        // A process stopped before its worker connected never started the service, and has nothing to give back.
+        if (dispatched is RenewingOrchestrationService { Started: true } renewing)
         {
             await renewing.AbandonHeldActivitiesAsync();
+            await service.StopAsync(isForced: true);
         }
 
-        await service.StopAsync(isForced: true);
         if (_server is not null)
         {
             await _server.StopAsync(cancellationToken);
@@ -90,6 +81,16 @@ public sealed class DurableSidecar(
             await _server.DisposeAsync();
             _server = null;
         }
+    }
+
+    private static Exception Root(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        return e;
     }
 
     /// <summary>A lifetime that waits for nothing: the sidecar's host starts and stops when told to.</summary>

@@ -84,11 +84,21 @@ public sealed class RenewingOrchestrationService(IOrchestrationService inner, Ti
 
     public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
 
-    public Task StartAsync() => inner.StartAsync();
+    /// <summary>Whether the sidecar has started the service (it does once the worker connects); a service never started
+    /// has nothing to give back on a stop.</summary>
+    public bool Started { get; private set; }
 
-    public Task StopAsync() => inner.StopAsync();
+    public async Task StartAsync()
+    {
+        await inner.StartAsync();
+        Started = true;
+    }
 
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    // The sidecar stops the service on its way out whether or not it ever started it; the backend fails on a stop
+    // before a start, and in the sidecar's handler that failure would end the process.
+    public Task StopAsync() => Started ? inner.StopAsync() : Task.CompletedTask;
+
+    public Task StopAsync(bool isForced) => Started ? inner.StopAsync(isForced) : Task.CompletedTask;
 
     public Task CreateAsync() => inner.CreateAsync();
 

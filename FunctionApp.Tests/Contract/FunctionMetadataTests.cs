@@ -21,9 +21,9 @@ public sealed class FunctionMetadataTests
     [TestCase("DeleteDataset", "datasets/{name}", "delete", "admin")]
     [TestCase("ListModels", "models", "get", "function")]
     [TestCase("GetModel", "models/{name}", "get", "function")]
-    [TestCase("GetModelVersion", "models/{name}/versions/{version:int}", "get", "function")]
-    [TestCase("DownloadModel", "models/{name}/versions/{version:int}/model.zip", "get", "function")]
-    [TestCase("DeleteModelVersion", "models/{name}/versions/{version:int}", "delete", "admin")]
+    [TestCase("GetModelVersion", "models/{name}/versions/{version}", "get", "function")]
+    [TestCase("DownloadModel", "models/{name}/versions/{version}/model.zip", "get", "function")]
+    [TestCase("DeleteModelVersion", "models/{name}/versions/{version}", "delete", "admin")]
     [TestCase("GetAlias", "models/{name}/aliases/{alias}", "get", "function")]
     [TestCase("SetAlias", "models/{name}/aliases/{alias}", "put", "admin")]
     // Predicting and reading need a function key; training and every registry write the master key (admin level).

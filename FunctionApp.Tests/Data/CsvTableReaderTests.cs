@@ -156,6 +156,63 @@ public sealed class CsvTableReaderTests
         Assert.That(error!.Message, Does.Contain("more than 10 distinct text values").And.Contain("identifier"));
     }
 
+    [Test]
+    public void Read_Latin1Byte_NamesTheLineAndColumnAndSaysToSaveAsUtf8()
+    {
+        byte[] csv = [.. "x,city,y\n1,Troms"u8, 0xF8, .. ",2\n"u8];
+
+        var error = Assert.Throws<InvalidDatasetException>(() => CsvTableReader.Read(csv, new DatasetReadOptions()));
+
+        Assert.That(error!.Message, Does.StartWith("Line 2, column 'city': the text is not UTF-8 (its byte 6 is 0xF8)").And.Contain("save it as UTF-8"));
+    }
+
+    [Test]
+    public void Read_HeaderNameNotUtf8_IsRefused()
+    {
+        byte[] csv = [.. "x,pr"u8, 0xE9, .. "x\n1,2\n"u8];
+
+        var error = Assert.Throws<InvalidDatasetException>(() => CsvTableReader.Read(csv, new DatasetReadOptions()));
+
+        Assert.That(error!.Message, Does.StartWith("Line 1, the name of column 2: the text is not UTF-8"));
+    }
+
+    [TestCase("a;b;y\n1;2;3\n", "separated by semicolons")]
+    [TestCase("a\tb\ty\n1\t2\t3\n", "separated by tabs")]
+    [TestCase("a,b,y\n1;2;3\n", "Line 2 has 1 field but the header has 3. Its values are separated by semicolons")]
+    [TestCase("a,b,y 1,2,3 4,5,6", "single line without line breaks")]
+    [TestCase("   \n1,2\n", "Line 1 is blank")]
+    [TestCase("{\"data\": [[1, 2],\n[3, 4]]}\n", "it is JSON, not CSV")]
+    [TestCase("", "The CSV is empty")]
+    public void Read_NotQuiteCsv_SaysWhatItLooksLike(string csv, string detail)
+    {
+        var error = Assert.Throws<InvalidDatasetException>(() => Read(csv));
+
+        Assert.That(error!.Message, Does.Contain(detail));
+    }
+
+    [Test]
+    public void Read_MoreColumnsThanAllowed_IsOverTheLimitAtTheHeader()
+    {
+        var header = string.Join(",", Enumerable.Range(0, 11).Select(i => $"c{i}"));
+
+        var error = Assert.Throws<LimitExceededException>(() => Read($"{header}\n{new string(',', 10)}\n", new DatasetReadOptions { MaxColumns = 10 }));
+
+        Assert.That(error!.Message, Does.Contain("has 11 columns; at most 10 are allowed (Training__MaxColumns)"));
+    }
+
+    [Test]
+    public void Read_CategoriesMakeTooManyFeatureValues_IsOverTheCellLimit()
+    {
+        // 2 features: a number and a category of 10 levels, so 11 values per row.
+        var csv = "x,city,y\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},c{i % 10},{i}\n"));
+
+        var allowed = Read(csv, new DatasetReadOptions { MaxCells = 1100 });
+        var error = Assert.Throws<LimitExceededException>(() => Read(csv, new DatasetReadOptions { MaxCells = 1099 }));
+
+        Assert.That(allowed.RowCount, Is.EqualTo(100));
+        Assert.That(error!.Message, Does.Contain("100 rows of 11 feature values each").And.Contain("at most 1,099 (Training__MaxCells)"));
+    }
+
     private static Dataset Read(string csv, DatasetReadOptions? options = null) =>
         CsvTableReader.Read(Encoding.UTF8.GetBytes(csv), options ?? new DatasetReadOptions());
 

@@ -96,6 +96,56 @@ public sealed class DatasetFunctionsTests
     }
 
     [Test]
+    public async Task Put_Windows1252WithItsCharset_IsStoredAsUtf8AndCountsItsCategories()
+    {
+        var name = ModelNames.Unique("cp1252");
+        var csv = Encoding.Latin1.GetBytes("x,city,y\n1,Tromsø,2\n2,Bodø,3\n3,Tromsø,4\n");
+
+        var put = await PutAsync(name, new MemoryStream(csv), "text/csv; charset=windows-1252");
+        var stored = await _host.Get<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets)
+            .GetBlobClient($"{name}.csv").DownloadContentAsync();
+
+        Assert.That(put.Status, Is.EqualTo(201), put.Body);
+        Assert.That(stored.Value.Content.ToString(), Is.EqualTo("x,city,y\n1,Tromsø,2\n2,Bodø,3\n3,Tromsø,4\n"));
+        Assert.That(put.Json.GetProperty("columns")[1].GetProperty("levels").GetInt32(), Is.EqualTo(2));
+        Assert.That(put.Json.GetProperty("columns")[0].TryGetProperty("levels", out _), Is.False);
+    }
+
+    [Test]
+    public async Task Train_NamedDatasetOverALimit_IsRefusedBeforeTheRunStarts()
+    {
+        var ids = ModelNames.Unique("ids");
+        var wide = ModelNames.Unique("wide");
+        await PutAsync(ids, new MemoryStream(Encoding.UTF8.GetBytes("id,y\n" + string.Concat(Enumerable.Range(0, 1500).Select(i => $"u{i},{i}\n")))), "text/csv");
+        await PutAsync(wide, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(3000, withCity: true))), "text/csv");
+        await using var limited = AppServices.Build(new Dictionary<string, string?> { ["Training:MaxCells"] = "5000" });
+
+        var levels = await TrainAsync($"?dataset={ids}&model={ModelNames.Unique("never")}");
+        var cells = await TrainAsync($"?dataset={wide}&model={ModelNames.Unique("never")}", services: limited);
+
+        Assert.That(levels.Status, Is.EqualTo(400), levels.Body);
+        Assert.That(levels.Json.GetProperty("detail").GetString(), Does.Contain("Column 'id' has more than 1,000 distinct text values"));
+        Assert.That(cells.Status, Is.EqualTo(413), cells.Body);
+        Assert.That(cells.Json.GetProperty("detail").GetString(), Does.Contain("3,000 rows").And.Contain("(Training__MaxCells)"));
+    }
+
+    [Test]
+    public async Task WideCsvCopiedIntoStorage_IsDescribedButNotTrainedOn()
+    {
+        var name = ModelNames.Unique("copied");
+        var csv = string.Join(",", Enumerable.Range(0, 1001).Select(i => $"c{i}")) + "\n" + string.Concat(Enumerable.Repeat(string.Join(",", Enumerable.Range(0, 1001)) + "\n", 5));
+        await _host.Get<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).UploadBlobAsync($"{name}.csv", BinaryData.FromString(csv));
+
+        var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
+        var train = await TrainAsync($"?dataset={name}&model={ModelNames.Unique("never")}");
+
+        Assert.That(get.Status, Is.EqualTo(200), get.Body);
+        Assert.That(get.Json.GetProperty("columns").GetArrayLength(), Is.EqualTo(1001));
+        Assert.That(train.Status, Is.EqualTo(413), train.Body);
+        Assert.That(train.Json.GetProperty("detail").GetString(), Does.Contain("1,001 columns"));
+    }
+
+    [Test]
     public async Task Delete_RemovesTheDataset()
     {
         var name = ModelNames.Unique("gone");
@@ -133,10 +183,10 @@ public sealed class DatasetFunctionsTests
     private Task<HttpExchange> CallAsync(HttpExchange exchange, Func<DatasetFunctions, Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Mvc.IActionResult>> call) =>
         Functions.CallAsync<DatasetFunctions>(_host.Services, exchange, f => call(f, exchange.Request));
 
-    private async Task<HttpExchange> TrainAsync(string query, string? contentType = null, string? body = null)
+    private async Task<HttpExchange> TrainAsync(string query, string? contentType = null, string? body = null, IServiceProvider? services = null)
     {
         var exchange = new HttpExchange("/api/train", contentType, body, query);
-        return await Functions.CallAsync<TrainFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, _host.Client, CancellationToken.None));
+        return await Functions.CallAsync<TrainFunction>(services ?? _host.Services, exchange, f => f.RunAsync(exchange.Request, _host.Client, CancellationToken.None));
     }
 
     /// <summary>A body of unknown length that arrives in small reads, as a network stream does.</summary>

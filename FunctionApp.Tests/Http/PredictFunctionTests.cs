@@ -67,7 +67,7 @@ public sealed class PredictFunctionTests
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}], "rows": [[1, 2, "Oslo"]]}""", 400, "not both or neither")]
     [TestCase("""{"model": "MODEL", "instances": []}""", 400, "Send between 1 and")]
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}], "extra": 1}""", 400, "'extra', which is not understood")]
-    [TestCase("""{"model": "MODEL", "version": 0, "instances": [{}]}""", 400, "'version' must be a positive whole number")]
+    [TestCase("""{"model": "MODEL", "version": 0, "instances": [{}]}""", 400, "'version' must be a version number such as 3 or an alias")]
     [TestCase("""{"model": "MODEL", "instances": [""", 400, "The body is not valid JSON")]
     public async Task Predict_BadRequest_AnswersProblemNamingWhatToFix(string body, int status, string detail)
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,6 +107,22 @@ public sealed class TrainFunctionTests
         Assert.That(response.Json.GetProperty("status").GetInt32(), Is.EqualTo(status));
         Assert.That(response.Json.GetProperty("detail").GetString(), Does.Contain(detail));
         Assert.That(await StagedBlobsAsync(model), Is.Empty);
+    }
+
+    [Test]
+    public async Task Train_Latin1CsvWithItsCharset_IsStagedAsUtf8()
+    {
+        var model = ModelNames.Unique("latin1");
+        var rows = string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i % 2 == 0 ? "Tromsø" : "Bodø")},{2 * i}\n"));
+        var exchange = new HttpExchange("/api/train", "text/csv; charset=iso-8859-1", new MemoryStream(Encoding.Latin1.GetBytes("x,city,y\n" + rows)), $"?model={model}");
+
+        var response = await exchange.ExecuteAsync(await ActivatorUtilities.CreateInstance<TrainFunction>(_host.Services).RunAsync(exchange.Request, _host.Client, CancellationToken.None));
+        var staged = await StagedBlobsAsync(model);
+        var content = await _host.Get<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).GetBlobClient(staged.Single()).DownloadContentAsync();
+
+        Assert.That(response.Status, Is.EqualTo(202), response.Body);
+        Assert.That(content.Value.Content.ToString(), Is.EqualTo("x,city,y\n" + rows));
+        await _host.Client.WaitForInstanceCompletionAsync(response.Json.GetProperty("id").GetString()!);
     }
 
     [Test]

@@ -23,14 +23,20 @@ internal sealed class WorkflowHost : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<WorkflowHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Settings over the test defaults (<see cref="AppServices.Configuration"/>).</param>
+    /// <param name="configure">Registrations over the app's, such as a blob client of the test's own.</param>
+    public static async Task<WorkflowHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var host = await DurableTaskTestHost.StartAsync(
             tasks => tasks.AddTrainingWorkflow(),
             new DurableTaskTestHostOptions
             {
                 Port = Azurite.FreePort(),
-                ConfigureServices = services => AppServices.Add(services, settings),
+                ConfigureServices = services =>
+                {
+                    AppServices.Add(services, settings);
+                    configure?.Invoke(services);
+                },
             });
         return new WorkflowHost(host);
     }

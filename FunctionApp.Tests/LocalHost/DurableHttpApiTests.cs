@@ -118,6 +118,17 @@ public sealed class DurableHttpApiTests
     }
 
     [Test]
+    public async Task RaiseEvent_OverAMegabyte_Returns413()
+    {
+        var (_, status) = await StartSuspendedRunAsync();
+
+        using var response = await Client.PostAsync(status + "/raiseEvent/approval", Json($"\"{new string('a', 1024 * 1024)}\""));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
     public async Task Purge_Unfinished_Returns412()
     {
         var (_, status) = await StartSuspendedRunAsync();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessML.Http;
@@ -66,7 +67,7 @@ public sealed class AliasDeleteRaceTests
                 await start.Task;
                 await Task.Delay(Stagger(round, 1));
                 var delete = HttpExchange.Delete($"/api/models/{model}/versions/{Version(round)}");
-                var answer = await Functions.CallAsync<ModelFunctions>(_deleter, delete, f => f.DeleteVersionAsync(delete.Request, model, Version(round), CancellationToken.None));
+                var answer = await Functions.CallAsync<ModelFunctions>(_deleter, delete, f => f.DeleteVersionAsync(delete.Request, model, Version(round).ToString(CultureInfo.InvariantCulture), CancellationToken.None));
                 return (answer.Status, answer.Body);
             }))).ToArray();
         start.SetResult();

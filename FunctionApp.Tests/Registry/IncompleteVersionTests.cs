@@ -36,7 +36,7 @@ public sealed class IncompleteVersionTests
     {
         var model = await ModelWithIncompleteV2Async("refuse");
 
-        var get = await CallAsync(HttpExchange.Get($"/api/models/{model}/versions/2"), (f, r) => f.GetVersionAsync(r, model, 2, CancellationToken.None));
+        var get = await CallAsync(HttpExchange.Get($"/api/models/{model}/versions/2"), (f, r) => f.GetVersionAsync(r, model, "2", CancellationToken.None));
         var put = new HttpExchange($"/api/models/{model}/aliases/production", "application/json", """{"version": 2}""", method: "PUT");
         var set = await CallAsync(put, (f, r) => f.SetAliasAsync(r, model, "production", CancellationToken.None));
 
@@ -53,8 +53,8 @@ public sealed class IncompleteVersionTests
         var model = await ModelWithIncompleteV2Async("delete");
         var store = _services.GetRequiredService<ModelStore>();
 
-        var delete = await CallAsync(HttpExchange.Delete($"/api/models/{model}/versions/2"), (f, r) => f.DeleteVersionAsync(r, model, 2, CancellationToken.None));
-        var again = await CallAsync(HttpExchange.Delete($"/api/models/{model}/versions/2"), (f, r) => f.DeleteVersionAsync(r, model, 2, CancellationToken.None));
+        var delete = await CallAsync(HttpExchange.Delete($"/api/models/{model}/versions/2"), (f, r) => f.DeleteVersionAsync(r, model, "2", CancellationToken.None));
+        var again = await CallAsync(HttpExchange.Delete($"/api/models/{model}/versions/2"), (f, r) => f.DeleteVersionAsync(r, model, "2", CancellationToken.None));
         var show = await CallAsync(HttpExchange.Get($"/api/models/{model}"), (f, r) => f.GetAsync(r, model, CancellationToken.None));
         var next = await Manifests.PublishAsync(store, model, "next");
 

@@ -34,8 +34,8 @@ public sealed class ModelRegistryTests
 
         var list = await ModelsAsync(HttpExchange.Get("/api/models"), (f, r) => f.ListAsync(r, CancellationToken.None));
         var show = await ModelsAsync(HttpExchange.Get($"/api/models/{model}"), (f, r) => f.GetAsync(r, model, CancellationToken.None));
-        var version = await ModelsAsync(HttpExchange.Get($"/api/models/{model}/versions/1"), (f, r) => f.GetVersionAsync(r, model, 1, CancellationToken.None));
-        var zip = await ModelsAsync(HttpExchange.Get($"/api/models/{model}/versions/1/model.zip"), (f, r) => f.DownloadAsync(r, model, 1, CancellationToken.None));
+        var version = await ModelsAsync(HttpExchange.Get($"/api/models/{model}/versions/1"), (f, r) => f.GetVersionAsync(r, model, "1", CancellationToken.None));
+        var zip = await ModelsAsync(HttpExchange.Get($"/api/models/{model}/versions/1/model.zip"), (f, r) => f.DownloadAsync(r, model, "1", CancellationToken.None));
 
         var summary = list.Json.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == model);
         Assert.That(summary.GetProperty("versions").GetInt32(), Is.EqualTo(2));
@@ -191,12 +191,12 @@ public sealed class ModelRegistryTests
         await TrainAsync(model, SyntheticData.Csv(300, seed: 2), "never");
         await TrainAsync(model, SyntheticData.Csv(300, seed: 3), "never");
 
-        var aliased = await ModelsAsync(HttpExchange.Delete($"/api/models/{model}/versions/1"), (f, r) => f.DeleteVersionAsync(r, model, 1, CancellationToken.None));
-        var latest = await ModelsAsync(HttpExchange.Delete($"/api/models/{model}/versions/3"), (f, r) => f.DeleteVersionAsync(r, model, 3, CancellationToken.None));
-        var free = await ModelsAsync(HttpExchange.Delete($"/api/models/{model}/versions/2"), (f, r) => f.DeleteVersionAsync(r, model, 2, CancellationToken.None));
-        var gone = await ModelsAsync(HttpExchange.Get($"/api/models/{model}/versions/2"), (f, r) => f.GetVersionAsync(r, model, 2, CancellationToken.None));
+        var aliased = await ModelsAsync(HttpExchange.Delete($"/api/models/{model}/versions/1"), (f, r) => f.DeleteVersionAsync(r, model, "1", CancellationToken.None));
+        var latest = await ModelsAsync(HttpExchange.Delete($"/api/models/{model}/versions/3"), (f, r) => f.DeleteVersionAsync(r, model, "3", CancellationToken.None));
+        var free = await ModelsAsync(HttpExchange.Delete($"/api/models/{model}/versions/2"), (f, r) => f.DeleteVersionAsync(r, model, "2", CancellationToken.None));
+        var gone = await ModelsAsync(HttpExchange.Get($"/api/models/{model}/versions/2"), (f, r) => f.GetVersionAsync(r, model, "2", CancellationToken.None));
         await ModelsAsync(AliasPut(model, "latest", 1), (f, r) => f.SetAliasAsync(r, model, "latest", CancellationToken.None));
-        await ModelsAsync(HttpExchange.Delete($"/api/models/{model}/versions/3"), (f, r) => f.DeleteVersionAsync(r, model, 3, CancellationToken.None));
+        await ModelsAsync(HttpExchange.Delete($"/api/models/{model}/versions/3"), (f, r) => f.DeleteVersionAsync(r, model, "3", CancellationToken.None));
         var next = await TrainAsync(model, SyntheticData.Csv(300, seed: 4), "never");
 
         Assert.That(aliased.Status, Is.EqualTo(409));

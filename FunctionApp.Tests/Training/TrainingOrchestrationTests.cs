@@ -114,6 +114,51 @@ public sealed class TrainingOrchestrationTests
     }
 
     [Test]
+    public async Task Train_Completed_KeepsItsStagedDataAsTheVersionsLineage()
+    {
+        var model = ModelNames.Unique("lineage");
+
+        var run = await _host.TrainAsync(model, SyntheticData.Csv(100));
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(run.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Completed), run.FailureDetails?.ErrorMessage);
+        Assert.That(manifest!.Dataset.Blob, Is.EqualTo(DatasetStore.StagedPath(model, run.InstanceId).ToString()));
+        Assert.That(await ExistsAsync(DatasetStore.StagedPath(model, run.InstanceId)), Is.True);
+    }
+
+    [Test]
+    public async Task Train_Failed_DeletesItsStagedData()
+    {
+        var model = ModelNames.Unique("unstaged");
+
+        var run = await _host.TrainAsync(model, "x1,y\n1,2\n2,3\n3,abc\n4,5\n5,6\n6,7\n");
+
+        Assert.That(run.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Failed));
+        Assert.That(await ExistsAsync(DatasetStore.StagedPath(model, run.InstanceId)), Is.False);
+    }
+
+    [Test]
+    public async Task Train_FailedOnANamedDataset_LeavesTheDatasetAlone()
+    {
+        var model = ModelNames.Unique("named");
+        var name = ModelNames.Unique("named-data");
+        await _host.Get<DatasetStore>().UploadAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(100))), CancellationToken.None);
+        var runId = Guid.NewGuid().ToString("N");
+
+        // A label the dataset does not have: the run fails in its first step.
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(TrainingOrchestration),
+            new TrainingRequest(model, DatasetStore.NamedPath(name).ToString(), "price", null, 0.2, 42, new ServerlessML.ML.TrainerOptions()),
+            new Microsoft.DurableTask.StartOrchestrationOptions(runId));
+        var run = await _host.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true);
+
+        Assert.That(run.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Failed));
+        Assert.That(run.FailureDetails!.ErrorMessage, Does.Contain("'price' is not in the dataset"));
+        Assert.That(await ExistsAsync(DatasetStore.NamedPath(name)), Is.True);
+        Assert.That(await _host.Get<DatasetStore>().GetAsync(name, CancellationToken.None), Is.Not.Null);
+    }
+
+    [Test]
     public async Task Train_BadDataset_FailsWithItsReasonAndPublishesNothing()
     {
         var model = ModelNames.Unique("bad");
@@ -162,4 +207,7 @@ public sealed class TrainingOrchestrationTests
     }
 
     private static PredictionRequest Instances(string model, string json) => PredictRequests.Instances(model, json);
+
+    private async Task<bool> ExistsAsync(BlobPath path) =>
+        (await _host.Get<BlobServiceClient>().GetBlobContainerClient(path.Container).GetBlobClient(path.Name).ExistsAsync()).Value;
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 
 namespace ServerlessML.Data;
 
@@ -65,7 +66,10 @@ internal sealed class ColumnBuilder
         _present++;
     }
 
-    public void AddText(ReadOnlySpan<byte> utf8, long line) => AddText(Decode(utf8), line);
+    /// <summary>The feature values this column gives the trainer per row: 1, or one per category (one-hot).</summary>
+    public int Width => Kind == ColumnKind.Numeric ? 1 : _levels.Count;
+
+    public void AddText(ReadOnlySpan<byte> utf8, long line) => AddText(Decode(utf8, line), line);
 
     public void AddText(ReadOnlySpan<char> value, long line)
     {
@@ -88,7 +92,7 @@ internal sealed class ColumnBuilder
 
     /// <summary>Fills in the text of a row read before the column turned categorical.</summary>
     public void SetText(int row, ReadOnlySpan<byte> utf8, long line) =>
-        _codes[row] = utf8.IsEmpty ? CategoricalColumn.Missing : CodeOf(Decode(utf8), line);
+        _codes[row] = utf8.IsEmpty ? CategoricalColumn.Missing : CodeOf(Decode(utf8, line), line);
 
     public Column Build()
     {
@@ -111,9 +115,7 @@ internal sealed class ColumnBuilder
 
         if (_levels.Count == _maxLevels)
         {
-            throw new InvalidDatasetException(
-                $"Column '{Name}' has more than {_maxLevels} distinct text values (line {line} adds '{value}'). " +
-                "A column like that is an identifier or free text, not a category: remove it, or make it numeric.");
+            throw new InvalidDatasetException(DatasetLimits.TooManyLevels(Name, _maxLevels, line > 0 ? $" (line {line} adds '{value}')" : $" ('{value}' is one more)"));
         }
 
         var level = value.ToString();
@@ -122,8 +124,13 @@ internal sealed class ColumnBuilder
         return _levels.Count - 1;
     }
 
-    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8)
+    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, long line)
     {
+        if (!Utf8.IsValid(utf8))
+        {
+            throw CsvValues.NotUtf8(utf8, line > 0 ? $"Line {line}, column '{Name}'" : $"Column '{Name}'");
+        }
+
         if (_chars.Length < utf8.Length)
         {
             _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];

@@ -8,6 +8,10 @@ namespace ServerlessML.Data;
 /// </summary>
 internal sealed class CsvChunkParser(ICsvRecordSink sink) : IDisposable
 {
+    /// <summary>The longest record accepted: a record is held whole until it ends, so one without an end would
+    /// otherwise take as much memory as the upload is long.</summary>
+    public const int MaxRecordBytes = 16 * 1024 * 1024;
+
     private const int MinimumFreeSpace = 64 * 1024;
 
     private readonly CsvRecordParser _parser = new();
@@ -87,6 +91,12 @@ internal sealed class CsvChunkParser(ICsvRecordSink sink) : IDisposable
         if (_batch.Count > 0)
         {
             sink.Records(_batch);
+        }
+
+        if (_end - _start > MaxRecordBytes)
+        {
+            throw new InvalidDatasetException(
+                $"The record that starts on line {_parser.Line} is longer than {MaxRecordBytes / (1024 * 1024)} MB. Check that every quoted field is closed, and that lines end with a line break.");
         }
     }
 }

@@ -37,6 +37,9 @@ internal sealed class CsvRecordParser
     private CsvBatch _batch = new();
     private long _line = 1;
 
+    /// <summary>The line the next record starts on.</summary>
+    public long Line => _line;
+
     /// <summary>Parses the whole records at the start of <paramref name="memory"/> into <paramref name="batch"/> and
     /// returns how many bytes they took. With <paramref name="final"/> the data is the end of the input, so a last
     /// record without a line break counts too.</summary>

@@ -5,6 +5,11 @@ public static class CsvTableReader
 {
     public static Dataset Read(ReadOnlyMemory<byte> csv, DatasetReadOptions options)
     {
+        if (csv.Span.IndexOfAny("\r\n"u8) < 0)
+        {
+            throw CsvValues.OneLine(csv.Span.StartsWith("\uFEFF"u8) ? csv.Span[3..] : csv.Span);
+        }
+
         var sink = new CsvTableSink(options);
         new CsvPipeline(sink, overlap: true).Run(csv);
         if (sink.NeedsBackfill)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Unicode;
 
 namespace ServerlessML.Data;
 
@@ -46,7 +47,7 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
         var first = 0;
         if (_columns is null)
         {
-            _columns = DatasetColumns.Create(CsvValues.Header(batch.Record(0), batch.Line(0)), options);
+            _columns = DatasetColumns.Create(CsvValues.Header(batch.Record(0), batch.Line(0), options.MaxColumns), options);
             first = 1;
         }
 
@@ -78,7 +79,7 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
 
         if (end < batch.Count)
         {
-            CsvValues.CheckWidth(batch.FieldCount(end), columns.Length, batch.Line(end));
+            CsvValues.CheckWidth(batch.Record(end), columns.Length, batch.Line(end));
         }
 
         _rows += end - first;
@@ -96,8 +97,7 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
             throw new InvalidDatasetException("The CSV has a header but no data rows.");
         }
 
-        var table = new Table(_columns.Select(c => c.Build()).ToArray());
-        return new Dataset(table, _columns.Single(c => c.IsLabel).Name);
+        return DatasetColumns.Build(_columns, _rows, options);
     }
 
     // Parses column c of records [first, end); returns the first problem with its line instead of throwing, so
@@ -146,7 +146,7 @@ internal sealed class CsvTableSink(DatasetReadOptions options) : ICsvRecordSink
 
             if (!column.MayBecomeCategorical)
             {
-                throw new InvalidDatasetException(column.IsLabel
+                throw !Utf8.IsValid(value) ? CsvValues.NotUtf8(value, $"Line {line}, column '{column.Name}'") : new InvalidDatasetException(column.IsLabel
                     ? $"Line {line}: the label '{column.Name}' has the value '{ColumnBuilder.Describe(value)}', which is not a number. The label must be numeric."
                     : $"Line {line}, column '{column.Name}': '{ColumnBuilder.Describe(value)}' is not a number.");
             }

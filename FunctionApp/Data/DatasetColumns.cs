@@ -5,6 +5,7 @@ internal static class DatasetColumns
 {
     public static ColumnBuilder[] Create(IReadOnlyList<string> names, DatasetReadOptions options)
     {
+        DatasetLimits.CheckColumns(names.Count, options.MaxColumns);
         var seen = CheckNames(names);
         var label = options.Label ?? names[^1];
         if (!seen.ContainsKey(label))
@@ -26,6 +27,14 @@ internal static class DatasetColumns
                 options.MaxCategoricalLevels,
                 options.ExpectedRows ?? 0))
             .ToArray();
+    }
+
+    /// <summary>The dataset the builders hold, once it is known to fit the limit on feature values.</summary>
+    public static Dataset Build(ColumnBuilder[] columns, int rows, DatasetReadOptions options)
+    {
+        DatasetLimits.CheckCells(rows, DatasetLimits.Cells(rows, columns.Where(c => !c.IsLabel).Select(c => (c.Kind, c.Width))), options.MaxCells);
+        var table = new Table(columns.Select(c => c.Build()).ToArray());
+        return new Dataset(table, columns.Single(c => c.IsLabel).Name);
     }
 
     /// <summary>Refuses fewer than two columns, and empty or repeated names; gives each name's position.</summary>

@@ -15,4 +15,10 @@ public sealed record DatasetReadOptions
 
     /// <summary>More distinct values than this in a text column means it is an identifier, not a category.</summary>
     public int MaxCategoricalLevels { get; init; } = 1000;
+
+    /// <summary>More columns than this is refused as soon as the header is read.</summary>
+    public int MaxColumns { get; init; } = 1000;
+
+    /// <summary>The most feature values a dataset may give the trainer (see <see cref="DatasetLimits.Cells"/>).</summary>
+    public long MaxCells { get; init; } = 200_000_000;
 }

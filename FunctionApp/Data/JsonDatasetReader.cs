@@ -38,11 +38,14 @@ public static class JsonDatasetReader
     {
         var names = data[0].EnumerateObject().Select(p => p.Name).ToArray();
         var columns = DatasetColumns.Create(names, options);
+        var rows = data.GetArrayLength();
+        CheckCells(rows, names.Length, options);
         var index = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
 
-        // A column is categorical when any record gives it a string, so look at every record before filling any column.
+        // A column is categorical when any record gives it a string, so every record is looked at (and checked: the
+        // same fields, each once) before any column is filled.
         var hasText = new bool[names.Length];
-        var values = new JsonElement[data.GetArrayLength(), names.Length];
+        var seen = new bool[names.Length];
         var row = 0;
         foreach (var record in data.EnumerateArray())
         {
@@ -51,25 +54,23 @@ public static class JsonDatasetReader
                 throw new InvalidDatasetException($"data[{row}] is not a record; every item must be an object like data[0].");
             }
 
-            var seen = 0;
+            Array.Clear(seen);
+            var position = 0;
             foreach (var property in record.EnumerateObject())
             {
-                if (!index.TryGetValue(property.Name, out var column))
+                var column = Column(property, position++, names, index, row);
+                if (seen[column])
                 {
-                    throw new InvalidDatasetException(
-                        $"data[{row}] has the field '{property.Name}', which data[0] does not have. Every record needs the same fields.");
+                    throw new InvalidDatasetException($"data[{row}] has the field '{names[column]}' more than once; give each field once.");
                 }
 
-                values[row, column] = property.Value;
+                seen[column] = true;
                 hasText[column] |= property.Value.ValueKind == JsonValueKind.String;
-                seen++;
             }
 
-            if (seen != names.Length)
+            if (Array.IndexOf(seen, false) is var missing and >= 0)
             {
-                throw new InvalidDatasetException(names.FirstOrDefault(n => !record.TryGetProperty(n, out _)) is { } missing
-                    ? $"data[{row}] has no field '{missing}'. Every record needs the same fields; use null for a missing value."
-                    : $"data[{row}] names a field more than once.");
+                throw new InvalidDatasetException($"data[{row}] has no field '{names[missing]}'. Every record needs the same fields; use null for a missing value.");
             }
 
             row++;
@@ -81,20 +82,37 @@ public static class JsonDatasetReader
             {
                 columns[c].BecomeCategorical();
             }
-
-            for (var r = 0; r < row; r++)
-            {
-                Add(columns[c], values[r, c], $"data[{r}].{names[c]}");
-            }
         }
 
-        return Build(columns);
+        // Each record has each field once, so adding them record by record fills every column in row order.
+        row = 0;
+        foreach (var record in data.EnumerateArray())
+        {
+            var position = 0;
+            foreach (var property in record.EnumerateObject())
+            {
+                var column = Column(property, position++, names, index, row);
+                Add(columns[column], property.Value, row, position: null);
+            }
+
+            row++;
+        }
+
+        return DatasetColumns.Build(columns, rows, options);
     }
+
+    // Records mostly list their fields in data[0]'s order: comparing in place avoids a string per field.
+    private static int Column(JsonProperty property, int position, string[] names, Dictionary<string, int> index, int row) =>
+        position < names.Length && property.NameEquals(names[position]) ? position
+        : index.TryGetValue(property.Name, out var column) ? column
+        : throw new InvalidDatasetException($"data[{row}] has the field '{property.Name}', which data[0] does not have. Every record needs the same fields.");
 
     private static Dataset ReadRows(JsonElement data, DatasetReadOptions options)
     {
         var width = data[0].GetArrayLength();
         var columns = DatasetColumns.Create(RowColumnNames(width), options with { Label = options.Label ?? RowsLabel });
+        var rows = data.GetArrayLength();
+        CheckCells(rows, width, options);
         var row = 0;
         foreach (var values in data.EnumerateArray())
         {
@@ -107,24 +125,36 @@ public static class JsonDatasetReader
             var c = 0;
             foreach (var value in values.EnumerateArray())
             {
-                Add(columns[c], value, $"data[{row}][{c}]");
+                if (value.ValueKind == JsonValueKind.String)
+                {
+                    throw new InvalidDatasetException(
+                        $"data[{row}][{c}] is the string {value.GetRawText()}: rows hold numbers (or null) only. For text values send records, " +
+                        "such as {\"size\": 70, \"city\": \"Oslo\", \"price\": 5.9}.");
+                }
+
+                Add(columns[c], value, row, c);
                 c++;
             }
 
             row++;
         }
 
-        return Build(columns);
+        return DatasetColumns.Build(columns, rows, options);
     }
 
-    private static void Add(ColumnBuilder column, JsonElement value, string path)
+    // Before any value is read: at least one feature value per column and row, whatever the categories turn out to be.
+    private static void CheckCells(int rows, int columns, DatasetReadOptions options) =>
+        DatasetLimits.CheckCells(rows, (long)rows * (columns - 1), options.MaxCells);
+
+    /// <param name="position">The value's place in a row; null in a record, where the column's name says where it is.</param>
+    private static void Add(ColumnBuilder column, JsonElement value, int row, int? position)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Null:
                 if (column.IsLabel)
                 {
-                    throw new InvalidDatasetException($"{path}: the label '{column.Name}' is null. Every example needs a label value.");
+                    throw new InvalidDatasetException($"{Path(column, row, position)}: the label '{column.Name}' is null. Every example needs a label value.");
                 }
 
                 column.AddMissing();
@@ -135,7 +165,7 @@ public static class JsonDatasetReader
             case JsonValueKind.Number:
                 if (!value.TryGetDouble(out var number) || !float.IsFinite((float)number))
                 {
-                    throw new InvalidDatasetException($"{path}: {value.GetRawText()} is not a finite 32-bit number.");
+                    throw new InvalidDatasetException($"{Path(column, row, position)}: {value.GetRawText()} is not a finite 32-bit number.");
                 }
 
                 column.AddNumber((float)number);
@@ -154,16 +184,13 @@ public static class JsonDatasetReader
                 break;
             default:
                 throw new InvalidDatasetException(column.IsLabel
-                    ? $"{path}: the label '{column.Name}' must be a number, not {Describe(value)}."
-                    : $"{path}: '{column.Name}' must be a number{(column.MayBecomeCategorical ? ", a string" : "")} or null, not {Describe(value)}.");
+                    ? $"{Path(column, row, position)}: the label '{column.Name}' must be a number, not {Describe(value)}."
+                    : $"{Path(column, row, position)}: '{column.Name}' must be a number{(column.MayBecomeCategorical && position is null ? ", a string" : "")} or null, not {Describe(value)}.");
         }
     }
 
-    private static Dataset Build(ColumnBuilder[] columns)
-    {
-        var table = new Table(columns.Select(c => c.Build()).ToArray());
-        return new Dataset(table, columns.Single(c => c.IsLabel).Name);
-    }
+    private static string Path(ColumnBuilder column, int row, int? position) =>
+        position is { } c ? $"data[{row}][{c}]" : $"data[{row}].{column.Name}";
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

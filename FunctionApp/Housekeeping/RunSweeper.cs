@@ -61,7 +61,8 @@ public sealed class RunSweeper(
     }
 
     // A run that is still going keeps its files. A completed run keeps its staged data unless asked otherwise (it
-    // published, or it would have failed); one that failed, was terminated, or is gone from the task hub does not.
+    // published, or it would have failed); one that failed, was terminated, or is gone from the task hub does not,
+    // unless it published a version (only a published one: an incomplete version needs the run's model, not its data).
     private static async Task<bool> IsAbandonedAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken, bool keepCompleted = true)
     {
         var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken);
@@ -78,7 +79,7 @@ public sealed class RunSweeper(
         if (!known.TryGetValue(model, out var runIds))
         {
             var versions = ResourceName.IsValid(model) ? await models.ListVersionEntriesAsync(model, cancellationToken) : [];
-            runIds = versions.Where(v => v.State != ModelVersionState.Deleted && v.RunId is not null).Select(v => v.RunId!).ToHashSet(StringComparer.Ordinal);
+            runIds = versions.Where(v => v.State == ModelVersionState.Published && v.RunId is not null).Select(v => v.RunId!).ToHashSet(StringComparer.Ordinal);
             known[model] = runIds;
         }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -17,20 +18,27 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
         CancellationToken cancellationToken) =>
         await Problems.HandleAsync(async () =>
         {
+            QueryOptions.Check(request);
             ResourceName.Check(name, "dataset");
+            RequestBody.CheckContentEncoding(request);
             var mediaType = RequestBody.MediaType(request);
             if (!RequestBody.IsCsv(mediaType))
             {
                 throw RequestBody.UnsupportedMediaType(mediaType, "text/csv with a header row");
             }
 
+            var encoding = RequestBody.CsvEncoding(request);
+            const string setting = "Training__MaxDatasetBytes";
             var limit = options.Value.MaxDatasetBytes;
             if (request.ContentLength > limit)
             {
-                throw LengthLimitedStream.TooLarge(limit);
+                throw LengthLimitedStream.TooLarge(limit, setting);
             }
 
-            var summary = await datasets.UploadAsync(name, new LengthLimitedStream(request.Body, limit), cancellationToken);
+            // Stored as UTF-8 whatever it was sent in: training and its lineage read one encoding.
+            Stream body = new LengthLimitedStream(request.Body, limit, setting);
+            await using var utf8 = encoding is null ? body : Encoding.CreateTranscodingStream(body, encoding, Encoding.UTF8);
+            var summary = await datasets.UploadAsync(name, utf8, cancellationToken);
             return new CreatedResult($"{request.PathBase}{request.Path}", summary);
         });
 
@@ -38,7 +46,11 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
     public async Task<IActionResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        new OkObjectResult(new { datasets = await datasets.ListAsync(cancellationToken) });
+        await Problems.HandleAsync(async () =>
+        {
+            QueryOptions.Check(request);
+            return new OkObjectResult(new { datasets = await datasets.ListAsync(cancellationToken) });
+        });
 
     [Function("GetDataset")]
     public async Task<IActionResult> GetAsync(
@@ -46,7 +58,10 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
         string name,
         CancellationToken cancellationToken) =>
         await Problems.HandleAsync(async () =>
-            new OkObjectResult(await datasets.GetAsync(ResourceName.Check(name, "dataset"), cancellationToken) ?? throw NoDataset(name)));
+        {
+            QueryOptions.Check(request);
+            return new OkObjectResult(await datasets.GetAsync(ResourceName.Check(name, "dataset"), cancellationToken) ?? throw NoDataset(name));
+        });
 
     [Function("DeleteDataset")]
     public async Task<IActionResult> DeleteAsync(
@@ -54,7 +69,10 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
         string name,
         CancellationToken cancellationToken) =>
         await Problems.HandleAsync(async () =>
-            await datasets.DeleteAsync(ResourceName.Check(name, "dataset"), cancellationToken) ? new NoContentResult() : throw NoDataset(name));
+        {
+            QueryOptions.Check(request);
+            return await datasets.DeleteAsync(ResourceName.Check(name, "dataset"), cancellationToken) ? new NoContentResult() : throw NoDataset(name);
+        });
 
     private static NotFoundException NoDataset(string name) => new($"There is no dataset '{name}'.");
 }

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace ServerlessML.Http;
 
 /// <summary>A request body that refuses (413) to be read past a limit, for bodies streamed rather than buffered.</summary>
-public sealed class LengthLimitedStream(Stream inner, long limit) : Stream
+/// <param name="setting">The setting that raises the limit, to name in the refusal.</param>
+public sealed class LengthLimitedStream(Stream inner, long limit, string? setting = null) : Stream
 {
     private long _read;
 
@@ -35,13 +36,15 @@ public sealed class LengthLimitedStream(Stream inner, long limit) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    public static ProblemException TooLarge(long limit) =>
+    public static ProblemException TooLarge(long limit, string? setting = null) =>
         new(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-            $"The body is larger than the {limit:N0} bytes allowed. Send less data, or raise the limit in configuration.");
+            setting is null
+                ? $"The body is larger than the {limit:N0} bytes allowed. Send less data."
+                : $"The body is larger than the {limit:N0} bytes allowed ({setting}). Send less data, or raise the limit.");
 
     private int Count(int read)
     {
         _read += read;
-        return _read > limit ? throw TooLarge(limit) : read;
+        return _read > limit ? throw TooLarge(limit, setting) : read;
     }
 }

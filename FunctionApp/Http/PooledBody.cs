@@ -28,12 +28,12 @@ public sealed class PooledBody(byte[] array) : IDisposable
         }
     }
 
-    public void Advance(int count, long limit)
+    public void Advance(int count, long limit, string? setting)
     {
         Length += count;
         if (Length > limit)
         {
-            throw LengthLimitedStream.TooLarge(limit);
+            throw LengthLimitedStream.TooLarge(limit, setting);
         }
     }
 

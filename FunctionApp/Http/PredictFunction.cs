@@ -21,12 +21,15 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
 
     private async Task<PooledBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        QueryOptions.Check(request);
         var mediaType = RequestBody.MediaType(request);
         if (!RequestBody.IsJson(mediaType))
         {
             throw RequestBody.UnsupportedMediaType(mediaType, "application/json");
         }
 
-        return await RequestBody.ReadPooledAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        RequestBody.CheckJsonCharset(request);
+
+        return await RequestBody.ReadPooledAsync(request, options.Value.MaxRequestBytes, "Serving__MaxRequestBytes", cancellationToken);
     }
 }

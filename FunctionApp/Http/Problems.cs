@@ -33,22 +33,29 @@ public static class Problems
         }
     }
 
-    /// <summary>The problem for an exception that describes a caller's mistake (400, 404, 409, 412, 413, 415…); null for
-    /// anything else, which should surface as a 500.</summary>
+    /// <summary>The problem for an exception that describes a caller's mistake (400, 404, 409, 412, 413, 415…) or storage
+    /// out of reach (503); null for anything else, which should surface as a 500.</summary>
     public static ProblemDetails? For(Exception exception) => exception switch
     {
         ProblemException problem => Details(problem.Status, problem.Title, problem.Message),
         InvalidDatasetException dataset => Details(StatusCodes.Status400BadRequest, "The dataset cannot be trained on", dataset.Message),
         InvalidRequestException request => Details(StatusCodes.Status400BadRequest, "The request is not valid", request.Message),
+        LimitExceededException limit => Details(StatusCodes.Status413PayloadTooLarge, "Over a limit", limit.Message),
         NotFoundException missing => Details(StatusCodes.Status404NotFound, "Not found", missing.Message),
         ConflictException conflict => Details(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
         PreconditionFailedException changed => Details(StatusCodes.Status412PreconditionFailed, "Changed by someone else", changed.Message),
+        StorageUnavailableException unavailable => Details(StatusCodes.Status503ServiceUnavailable, "Storage is unreachable", $"Storage is unreachable ({unavailable.Message}); try again in a few seconds."),
         _ => null,
     };
 
     private static bool TryCreate(Exception exception, out IActionResult result)
     {
         result = For(exception) is { } problem ? new ObjectResult(problem) { StatusCode = problem.Status, ContentTypes = { ContentType } } : null!;
+        if (exception is StorageUnavailableException)
+        {
+            result = new HeaderResult(result, "Retry-After", "5");
+        }
+
         return result is not null;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -21,9 +22,12 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
 
     private static readonly string[] s_bodyOptions = ["model", "label", "testFraction", "seed", "trainer", "promote", "wait", "data", "dataset"];
     private static readonly string[] s_trainerOptions = ["l2", "l1", "maxIterations"];
+    private static readonly string[] s_queryOptions = ["model", "label", "testFraction", "seed", "l2", "l1", "maxIterations", "promote", "wait", "dataset"];
 
     public async Task<TrainSubmission> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        QueryOptions.Check(request, s_queryOptions);
+
         // A named dataset needs no body at all: POST /api/train?dataset=houses.
         if (request.Query.ContainsKey("dataset") && request.ContentLength is null or 0 && request.ContentType is null)
         {
@@ -38,7 +42,13 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             throw RequestBody.UnsupportedMediaType(mediaType, "text/csv (with a header row) or application/json");
         }
 
-        var body = await RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        var encoding = isCsv ? RequestBody.CsvEncoding(request) : null;
+        if (!isCsv)
+        {
+            RequestBody.CheckJsonCharset(request);
+        }
+
+        var body = await RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, "Training__MaxRequestBytes", cancellationToken);
         if (isCsv)
         {
             var settings = new Settings(request.Query, body: null);
@@ -47,7 +57,19 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
                 throw new InvalidRequestException("Send the data either as the body or as ?dataset={name}, not both.");
             }
 
-            return Submission(settings, new InlineData(CsvTableReader.Read(body, ReadOptions(settings)), body));
+            if (StartsLikeJson(body))
+            {
+                throw new InvalidRequestException("The body is JSON, but its Content-Type says CSV: send it with Content-Type: application/json.");
+            }
+
+            // Staged as UTF-8 whatever it was sent in, so the run and the manifest read one encoding.
+            var utf8 = encoding is null ? body : Encoding.UTF8.GetBytes(encoding.GetString(body));
+            return Submission(settings, new InlineData(CsvTableReader.Read(utf8, ReadOptions(settings)), utf8));
+        }
+
+        if (!StartsLikeJson(body) && body.AsSpan().IndexOf((byte)',') >= 0 && body.AsSpan().IndexOfAny("\r\n"u8) >= 0)
+        {
+            throw new InvalidRequestException("The body is not JSON; it looks like CSV: send it with Content-Type: text/csv.");
         }
 
         using var json = JsonBody.Parse(body);
@@ -73,12 +95,21 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         return Submission(jsonSettings, new InlineData(dataset, csv.ToArray()));
     }
 
+    // A byte order mark, then whitespace, then what a JSON body starts with.
+    private static bool StartsLikeJson(ReadOnlySpan<byte> body)
+    {
+        body = body.StartsWith("\uFEFF"u8) ? body[3..] : body;
+        var start = body.IndexOfAnyExcept(" \t\r\n"u8);
+        return start >= 0 && body[start] is (byte)'{' or (byte)'[';
+    }
+
     private async Task<TrainSubmission> NamedAsync(Settings settings, CancellationToken cancellationToken)
     {
         var name = ResourceName.Check(settings.String("dataset")!, "dataset");
         var summary = await datasets.GetAsync(name, cancellationToken)
             ?? throw new NotFoundException($"Dataset '{name}' does not exist. Upload it first with PUT /api/datasets/{name}.");
         var label = settings.String("label") ?? summary.Columns[^1].Name;
+        CheckLimits(summary, label);
         var column = summary.Columns.FirstOrDefault(c => c.Name == label)
             ?? throw new InvalidDatasetException($"The label column '{label}' is not in dataset '{name}'. Its columns are: {string.Join(", ", summary.Columns.Select(c => $"'{c.Name}'"))}.");
         if (column.Kind != ColumnKind.Numeric)
@@ -94,11 +125,22 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         return Submission(settings, new NamedData(summary, label));
     }
 
-    private DatasetReadOptions ReadOptions(Settings settings) => new()
+    // A dataset in the body meets the limits while it is read; a named one is checked from its summary, with its
+    // categories as counted when it was profiled (a floor, and absent in older summaries: the run checks again).
+    private void CheckLimits(DatasetSummary summary, string label)
     {
-        Label = settings.String("label"),
-        MaxCategoricalLevels = options.Value.MaxCategoricalLevels,
-    };
+        var limits = options.Value.DatasetLimits();
+        DatasetLimits.CheckColumns(summary.Columns.Count, limits.MaxColumns);
+        foreach (var column in summary.Columns)
+        {
+            DatasetLimits.CheckLevels(column.Name, column.Levels ?? 0, limits.MaxCategoricalLevels);
+        }
+
+        var features = summary.Columns.Where(c => c.Name != label).Select(c => (c.Kind, c.Levels ?? 1));
+        DatasetLimits.CheckCells(summary.Rows, DatasetLimits.Cells(summary.Rows, features), limits.MaxCells);
+    }
+
+    private DatasetReadOptions ReadOptions(Settings settings) => options.Value.DatasetLimits() with { Label = settings.String("label") };
 
     private TrainSubmission Submission(Settings settings, TrainingData data)
     {
@@ -111,9 +153,10 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
 
         DatasetSplit.TestRows(data.Rows, testFraction);
         var iterations = settings.Int("maxIterations");
-        if (iterations is < 1)
+        if (iterations is < 1 || iterations > options.Value.MaxIterations)
         {
-            throw new InvalidRequestException($"maxIterations must be at least 1; got {iterations}.");
+            throw new InvalidRequestException(
+                $"maxIterations must be between 1 and {options.Value.MaxIterations:N0} (Training__MaxIterations); got {iterations:N0}. Leave it out to let the trainer choose.");
         }
 
         var promote = settings.String("promote") switch
@@ -124,7 +167,14 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             var other => throw new InvalidRequestException($"promote must be auto, always or never; got '{other}'."),
         };
         var trainer = new TrainerOptions(settings.NonNegative("l2"), settings.NonNegative("l1"), iterations);
-        var wait = Math.Clamp(settings.Int("wait") ?? 0, 0, options.Value.MaxWaitSeconds);
+        var wait = settings.Int("wait") ?? 0;
+        if (wait < 0)
+        {
+            throw new InvalidRequestException($"wait is the seconds to wait for the result, 0 to {options.Value.MaxWaitSeconds}; got {wait}.");
+        }
+
+        // More than the cap waits the cap: the answer is the same 202 a shorter wait gives, never a wrong one.
+        wait = Math.Min(wait, options.Value.MaxWaitSeconds);
         return new TrainSubmission(model, testFraction, settings.Int("seed") ?? DefaultSeed, trainer, promote, TimeSpan.FromSeconds(wait), data);
     }
 
@@ -172,7 +222,7 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
                 ? json.ValueKind == JsonValueKind.Number ? json.GetDouble() : throw Wrong(name, "a number", json)
                 : query is null ? null
                 : double.TryParse(query, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
-                : throw Wrong(name, "a number", query);
+                : throw Wrong(name, query.Contains(',', StringComparison.Ordinal) ? "a number with a decimal point, not a comma" : "a number", query);
         }
 
         public int? Int(string name)
@@ -221,11 +271,18 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
 
         private static void CheckNames(JsonElement element, string[] known, string where)
         {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
                 if (!known.Contains(property.Name, StringComparer.Ordinal))
                 {
-                    throw new InvalidRequestException($"{where} has '{property.Name}', which is not an option. The options are: {string.Join(", ", known)}.");
+                    throw new InvalidRequestException(QueryOptions.Unknown($"{where} has '{property.Name}', which", property.Name, known));
+                }
+
+                if (!seen.Add(property.Name))
+                {
+                    // JSON would take the last one silently.
+                    throw new InvalidRequestException($"{where} has '{property.Name}' more than once; give it once.");
                 }
             }
         }

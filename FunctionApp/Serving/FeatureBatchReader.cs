@@ -7,8 +7,8 @@ namespace ServerlessML.Serving;
 
 /// <summary>
 /// Reads the instances or rows of a predict request straight from the JSON into a <see cref="FeatureBatch"/> for one
-/// model, checking each against its schema: every feature present, none extra, numbers for numeric features, text
-/// (or numbers) for categories, null for a missing value. Errors name the value's path, e.g. <c>instances[3].size</c>.
+/// model, checking each against its schema: every feature present once, none extra, numbers for numeric features,
+/// strings for categories, null for a missing value. Errors name the value's path, e.g. <c>instances[3].size</c>.
 /// </summary>
 public sealed class FeatureBatchReader
 {
@@ -37,34 +37,42 @@ public sealed class FeatureBatchReader
     }
 
     /// <summary>
-    /// Reads the request's values into a batch, and the whole top level with them: the model and version it names
-    /// (a property written after the values can change them; the caller then reads again for that model).
+    /// Reads the request's values into a batch, and the whole body with them: the model version it names (a property
+    /// written after the values can change it; the caller then reads again for that model), and that nothing follows.
     /// </summary>
-    public (FeatureBatch Batch, string Model, int? Version) Read(PredictionRequest request, int maxInstances) =>
+    public (FeatureBatch Batch, ModelTarget Target) Read(PredictionRequest request, int maxInstances) =>
         JsonBody.Guard(() =>
         {
             var batch = new FeatureBatch(_schema, 0);
-            var header = new PredictionRequest.Header();
-            var reader = new Utf8JsonReader(request.Body.Span);
-            var valuesRead = false;
-            reader.Read();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            try
             {
-                if (header.Read(ref reader) is not { } rows)
+                var header = new PredictionRequest.Header();
+                var reader = new Utf8JsonReader(request.Body.Span);
+                reader.Read();
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    continue;
+                    if (header.Read(ref reader) is not { } rows)
+                    {
+                        continue;
+                    }
+
+                    if (rows != request.Rows)
+                    {
+                        throw PredictionRequest.Header.NoValues();
+                    }
+
+                    ReadValues(ref reader, batch, request, maxInstances);
                 }
 
-                if (valuesRead || rows != request.Rows)
-                {
-                    throw PredictionRequest.Header.NoValues();
-                }
-
-                ReadValues(ref reader, batch, request, maxInstances);
-                valuesRead = true;
+                // Past the closing brace: anything but whitespace there is refused by the reader, not ignored.
+                reader.Read();
+                return (batch, header.Target);
             }
-
-            return (batch, header.ModelName, header.Version);
+            catch
+            {
+                batch.Dispose();
+                throw;
+            }
         });
 
     private void ReadValues(ref Utf8JsonReader reader, FeatureBatch batch, PredictionRequest request, int maxInstances)
@@ -73,7 +81,8 @@ public sealed class FeatureBatchReader
         {
             if (batch.Rows == maxInstances)
             {
-                throw TooMany(request, maxInstances, "more");
+                throw new LimitExceededException(
+                    $"Send at most {maxInstances:N0} {request.Values} per request (Serving__MaxInstances); this one has more. Split it into several requests.");
             }
 
             var row = batch.AddRow();
@@ -89,12 +98,9 @@ public sealed class FeatureBatchReader
 
         if (batch.Rows == 0)
         {
-            throw TooMany(request, maxInstances, "0");
+            throw new InvalidRequestException($"Send between 1 and {maxInstances:N0} {request.Values} per request; got 0.");
         }
     }
-
-    private static InvalidRequestException TooMany(PredictionRequest request, int maxInstances, string got) =>
-        new($"Send between 1 and {maxInstances:N0} {request.Values} per request; got {got}.");
 
     private void ReadInstance(ref Utf8JsonReader reader, FeatureBatch batch, int row)
     {
@@ -104,17 +110,20 @@ public sealed class FeatureBatchReader
         }
 
         var seen = 0;
-        var present = 0UL;
+        Span<ulong> present = _utf8Names.Length <= 64 * 16 ? stackalloc ulong[(_utf8Names.Length + 63) / 64] : new ulong[(_utf8Names.Length + 63) / 64];
+        present.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             // Clients mostly send features in the schema's order: comparing in place avoids a string per name.
             var feature = seen < _utf8Names.Length && reader.ValueTextEquals(_utf8Names[seen]) ? seen : Lookup(reader.GetString()!, row);
-            if (feature < 64 && (present & (1UL << feature)) != 0)
+            ref var word = ref present[feature / 64];
+            var bit = 1UL << (feature % 64);
+            if ((word & bit) != 0)
             {
                 throw new InvalidRequestException($"instances[{row}] names '{_schema.Features[feature].Name}' more than once.");
             }
 
-            present |= feature < 64 ? 1UL << feature : 0;
+            word |= bit;
             reader.Read();
             if (Set(ref reader, batch, row, feature) is { } problem)
             {
@@ -126,9 +135,20 @@ public sealed class FeatureBatchReader
 
         if (seen != _schema.Features.Count)
         {
-            var missing = _schema.Features.Where((_, i) => i >= 64 || (present & (1UL << i)) == 0).First();
+            var missing = _schema.Features[FirstAbsent(present)];
             throw new InvalidRequestException(
                 $"instances[{row}] has no '{missing.Name}'. Model '{_model}' needs every feature: {Names()} (use null for a missing value).");
+        }
+    }
+
+    private static int FirstAbsent(ReadOnlySpan<ulong> present)
+    {
+        for (var feature = 0; ; feature++)
+        {
+            if ((present[feature / 64] & (1UL << (feature % 64))) == 0)
+            {
+                return feature;
+            }
         }
     }
 
@@ -197,8 +217,8 @@ public sealed class FeatureBatchReader
                 batch.Texts[(row * batch.TextCount) + slot] = (KnownLevel(ref reader, feature) ?? reader.GetString()).AsMemory();
                 return null;
             case JsonTokenType.Number:
-                batch.Texts[(row * batch.TextCount) + slot] = Encoding.UTF8.GetString(reader.ValueSpan).AsMemory();
-                return null;
+                // A category is text: a number here would silently match no level (write "7" if "7" is the category).
+                return $"must be a string or null, not the number {Encoding.UTF8.GetString(reader.ValueSpan)}; write it as \"{Encoding.UTF8.GetString(reader.ValueSpan)}\" if that is the category.";
             default:
                 return $"must be a string or null, not {Describe(ref reader)}.";
         }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessML.ML;
@@ -8,12 +10,44 @@ namespace ServerlessML.Serving;
 
 /// <summary>
 /// Published models, loaded once per version (versions never change once written) and kept while used; the
-/// <c>production</c> alias is read again at most every <see cref="ServingOptions.AliasRefreshSeconds"/>.
+/// <c>production</c> alias is read again at most every <see cref="ServingOptions.AliasRefreshSeconds"/>. While storage
+/// cannot be reached, the version production was last read as keeps answering for
+/// <see cref="ServingOptions.MaxStaleSeconds"/>; whatever needs storage meanwhile fails at once with
+/// <see cref="StorageUnavailableException"/>.
 /// </summary>
-public sealed class ModelCache(ModelStore store, IOptions<ServingOptions> options, TimeProvider clock, ILogger<ModelCache> logger)
+public sealed class ModelCache(
+    [FromKeyedServices(ModelCache.StoreKey)] ModelStore store,
+    IOptions<ServingOptions> options,
+    TimeProvider clock,
+    ILogger<ModelCache> logger)
 {
+    /// <summary>The key of the <see cref="ModelStore"/> serving reads through: see <see cref="ClientOptions"/>.</summary>
+    public const string StoreKey = "serving";
+
+    // How long a request waits for a production read that is slow to answer (storage timing out rather than refusing)
+    // when there is an earlier answer to give; the read goes on and its answer serves the requests after it.
+    private static readonly TimeSpan SlowRead = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<(string Model, int Version), Entry> _models = new();
     private readonly ConcurrentDictionary<string, AliasLookup> _production = new(StringComparer.Ordinal);
+
+    // The models for which an outage has been logged, so that it is logged once and not once per request.
+    private readonly ConcurrentDictionary<string, bool> _outages = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The blob client serving reads through: a couple of quick retries and a short network timeout, so a predict
+    /// request learns of an outage in well under a second where the SDK's defaults (six tries) take half a minute.
+    /// </summary>
+    public static BlobClientOptions ClientOptions() => new()
+    {
+        Retry =
+        {
+            MaxRetries = 2,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(1),
+            NetworkTimeout = TimeSpan.FromSeconds(5),
+        },
+    };
 
     /// <summary>The version asked for, or the model's production version; null when there is no such model or version.</summary>
     public async Task<LoadedModel?> GetAsync(string model, int? version, CancellationToken cancellationToken)
@@ -49,49 +83,145 @@ public sealed class ModelCache(ModelStore store, IOptions<ServingOptions> option
         }
     }
 
+    /// <summary>The version an alias points at; null when the model has no such alias. Production is read through the
+    /// refreshed lookup below; any other alias, rarely asked for at predict, from storage each time.</summary>
+    public async Task<LoadedModel?> GetByAliasAsync(string model, string alias, CancellationToken cancellationToken) =>
+        alias == ModelStore.Production ? await GetAsync(model, version: null, cancellationToken)
+        : await store.GetAliasAsync(model, alias, cancellationToken) is { } version ? await GetAsync(model, version, cancellationToken)
+        : null;
+
     private async Task<int?> ProductionVersionAsync(string model, CancellationToken cancellationToken)
     {
         var now = clock.GetTimestamp();
 
         // The common case, a fresh answer, reads without writing: AddOrUpdate would take a lock every request.
-        if (_production.TryGetValue(model, out var known) && IsFresh(known, now) && known.Version.IsCompletedSuccessfully)
+        if (_production.TryGetValue(model, out var known) && IsFresh(known, now) && known.Read.IsCompletedSuccessfully)
         {
-            return known.Version.Result;
+            return known.Read.Result.Version;
         }
 
         var lookup = _production.AddOrUpdate(
             model,
-            _ => new AliasLookup(now, ReadAliasAsync(model)),
-            (_, current) => IsFresh(current, now) ? current : new AliasLookup(now, ReadAliasAsync(model)));
+            _ => Lookup(model, now, previous: null),
+            (_, current) => IsFresh(current, now) ? current : Lookup(model, now, current.Read.IsCompletedSuccessfully ? current.Read.Result : current.Previous));
         try
         {
-            return await lookup.Version.WaitAsync(cancellationToken);
+            if (!lookup.Read.IsCompleted && lookup.Previous is { } previous && IsUsable(previous))
+            {
+                var wait = SlowRead - clock.GetElapsedTime(lookup.Started);
+                if (wait <= TimeSpan.Zero)
+                {
+                    return previous.Version;
+                }
+
+                try
+                {
+                    return (await lookup.Read.WaitAsync(wait, clock, cancellationToken)).Version;
+                }
+                catch (TimeoutException) when (!lookup.Read.IsCompleted)
+                {
+                    return previous.Version;
+                }
+            }
+
+            return (await lookup.Read.WaitAsync(cancellationToken)).Version;
         }
-        catch when (lookup.Version.IsFaulted)
+        catch when (lookup.Read.IsFaulted)
         {
             _production.TryRemove(new KeyValuePair<string, AliasLookup>(model, lookup));
             throw;
         }
     }
 
-    private bool IsFresh(AliasLookup lookup, long now) =>
-        !lookup.Version.IsCompleted || clock.GetElapsedTime(lookup.Started, now) < TimeSpan.FromSeconds(options.Value.AliasRefreshSeconds);
+    private AliasLookup Lookup(string model, long now, AliasRead? previous) => new(now, ReadAliasAsync(model, previous), previous);
 
-    private Task<int?> ReadAliasAsync(string model) => store.GetAliasAsync(model, ModelStore.Production, CancellationToken.None);
+    private bool IsFresh(AliasLookup lookup, long now) =>
+        !lookup.Read.IsCompleted || clock.GetElapsedTime(lookup.Started, now) < TimeSpan.FromSeconds(options.Value.AliasRefreshSeconds);
+
+    private bool IsUsable(AliasRead read) => clock.GetElapsedTime(read.ReadAt) <= TimeSpan.FromSeconds(options.Value.MaxStaleSeconds);
+
+    // Reads production; when storage cannot be reached, answers with the previous read while that is recent enough.
+    private async Task<AliasRead> ReadAliasAsync(string model, AliasRead? previous)
+    {
+        var started = clock.GetTimestamp();
+        try
+        {
+            var version = await store.GetAliasAsync(model, ModelStore.Production, CancellationToken.None);
+            StorageAnswered(model);
+            return new AliasRead(version, started);
+        }
+        catch (Exception e) when (StorageFaults.IsUnreachable(e, out var reason))
+        {
+            if (previous is not null && IsUsable(previous))
+            {
+                if (_outages.TryAdd(model, true))
+                {
+                    logger.LogWarning(
+                        "Storage is unreachable ({Reason}): predictions of {Model} without a version are answered from memory by v{Version}, production as read {Age:F0} s ago, for up to {MaxStaleSeconds} s",
+                        reason, model, previous.Version, clock.GetElapsedTime(previous.ReadAt).TotalSeconds, options.Value.MaxStaleSeconds);
+                }
+
+                return previous;
+            }
+
+            if (previous is not null)
+            {
+                // Logged once: the failed read is forgotten with the answer it could have fallen back on.
+                _outages[model] = true;
+                logger.LogWarning(
+                    "Storage is unreachable ({Reason}) and production of {Model} was last read {Age:F0} s ago, longer than Serving:MaxStaleSeconds ({MaxStaleSeconds}) allows: predictions of it without a version answer 503 until storage is back",
+                    reason, model, clock.GetElapsedTime(previous.ReadAt).TotalSeconds, options.Value.MaxStaleSeconds);
+            }
+            else
+            {
+                StorageFailed(model, reason);
+            }
+
+            throw new StorageUnavailableException(reason, e);
+        }
+    }
 
     private async Task<LoadedModel?> LoadAsync(string model, int version)
     {
-        var manifest = await store.GetManifestAsync(model, version, CancellationToken.None);
-        if (manifest is null)
+        ModelManifest? manifest;
+        BinaryData zip;
+        try
         {
-            return null;
+            manifest = await store.GetManifestAsync(model, version, CancellationToken.None);
+            if (manifest is null)
+            {
+                return null;
+            }
+
+            zip = await store.GetModelAsync(model, version, CancellationToken.None);
+        }
+        catch (Exception e) when (StorageFaults.IsUnreachable(e, out var reason))
+        {
+            StorageFailed(model, reason);
+            throw new StorageUnavailableException(reason, e);
         }
 
-        var zip = await store.GetModelAsync(model, version, CancellationToken.None);
+        StorageAnswered(model);
         var loaded = new LoadedModel(manifest, ModelTrainer.Load(zip.ToStream()));
         logger.LogInformation("Loaded {Model} v{Version} for serving", model, version);
         EvictBeyondCapacity();
         return loaded;
+    }
+
+    private void StorageFailed(string model, string reason)
+    {
+        if (_outages.TryAdd(model, true))
+        {
+            logger.LogWarning("Storage is unreachable ({Reason}): predictions of {Model} that need storage answer 503 until it is back", reason, model);
+        }
+    }
+
+    private void StorageAnswered(string model)
+    {
+        if (_outages.TryRemove(model, out _))
+        {
+            logger.LogInformation("Storage answers again: predictions of {Model} are served as usual", model);
+        }
     }
 
     private void EvictBeyondCapacity()
@@ -111,5 +241,9 @@ public sealed class ModelCache(ModelStore store, IOptions<ServingOptions> option
         public long LastUsed { get; set; }
     }
 
-    private sealed record AliasLookup(long Started, Task<int?> Version);
+    /// <summary>A read of production: when it started, the read itself, and the last answer before it.</summary>
+    private sealed record AliasLookup(long Started, Task<AliasRead> Read, AliasRead? Previous);
+
+    /// <summary>What production pointed at, and when storage said so.</summary>
+    private sealed record AliasRead(int? Version, long ReadAt);
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using ServerlessML.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ServerlessML.Serving;
@@ -11,22 +13,23 @@ public sealed class PredictionService(ModelCache cache, IOptions<ServingOptions>
 {
     public async Task<PredictionResponse> PredictAsync(PredictionRequest request, CancellationToken cancellationToken)
     {
-        // The model the body names before its values is the one to read them for, unless the body names another after
+        // The version the body names before its values is the one to read them for, unless the body names another after
         // them: then the read below finds that out, or (when the first one does not even exist) the whole body is scanned.
-        var model = await cache.GetAsync(request.Model, request.Version, cancellationToken);
-        if (model is null && request.Target() is var (target, targetVersion) && (target, targetVersion) != (request.Model, request.Version))
+        var target = request.Target;
+        var model = await FindAsync(target, cancellationToken);
+        if (model is null && request.WholeTarget() is var whole && whole != target)
         {
-            request = request with { Model = target, Version = targetVersion };
+            target = whole;
         }
 
-        model ??= await ResolveAsync(request.Model, request.Version, cancellationToken);
-        var (batch, name, version) = model.Reader.Read(request, options.Value.MaxInstances);
-        if (name != request.Model || version != request.Version)
+        model ??= await ResolveAsync(target, cancellationToken);
+        var (batch, named) = model.Reader.Read(request, options.Value.MaxInstances);
+        if (named != target)
         {
             // The body named its model or version after its values: read them again for that model.
             batch.Dispose();
-            model = await ResolveAsync(name, version, cancellationToken);
-            (batch, _, _) = model.Reader.Read(request with { Model = name, Version = version }, options.Value.MaxInstances);
+            model = await ResolveAsync(named, cancellationToken);
+            (batch, _) = model.Reader.Read(request, options.Value.MaxInstances);
         }
 
         using (batch)
@@ -35,9 +38,24 @@ public sealed class PredictionService(ModelCache cache, IOptions<ServingOptions>
         }
     }
 
-    private async Task<LoadedModel> ResolveAsync(string model, int? version, CancellationToken cancellationToken) =>
-        await cache.GetAsync(model, version, cancellationToken)
-        ?? throw new NotFoundException(version is { } v
-            ? $"Model '{model}' has no version {v}."
-            : $"Model '{model}' has no production version. Train it first with POST /api/train?model={model}.");
+    private Task<LoadedModel?> FindAsync(ModelTarget target, CancellationToken cancellationToken) =>
+        target.Version is { } version
+            ? cache.GetAsync(target.Model, version, cancellationToken)
+            : cache.GetByAliasAsync(target.Model, target.AliasOrProduction, cancellationToken);
+
+    private async Task<LoadedModel> ResolveAsync(ModelTarget target, CancellationToken cancellationToken) =>
+        await FindAsync(target, cancellationToken) ?? throw NotFound(target);
+
+    private static NotFoundException NotFound(ModelTarget target) => target switch
+    {
+        { Version: { } v } => new($"Model '{target.Model}' has no version {v}."),
+        { Alias: null or ModelStore.Production } => new($"Model '{target.Model}' has no production version. Train it first with POST /api/train?model={target.Model}."),
+        { Alias: var alias } => new($"Model '{target.Model}' has no alias '{alias}'.{VersionHint(alias)}"),
+    };
+
+    // "version": "3" or "v3" is most likely a version number sent as a string.
+    private static string VersionHint(string alias) =>
+        int.TryParse(alias.AsSpan(alias.StartsWith('v') ? 1 : 0), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? $" For version {number}, send \"version\": {number}, a number."
+            : "";
 }

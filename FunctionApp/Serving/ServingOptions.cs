@@ -12,6 +12,11 @@ public sealed class ServingOptions
     [Range(0, 3600)]
     public int AliasRefreshSeconds { get; set; } = 10;
 
+    /// <summary>How long, since <c>production</c> was last read, predictions that name no version keep being answered
+    /// with the version it pointed at while storage cannot be reached; after that they answer 503 until it can. 0: never.</summary>
+    [Range(0, 86400)]
+    public int MaxStaleSeconds { get; set; } = 300;
+
     /// <summary>How many model versions stay loaded; the least recently used one goes first.</summary>
     [Range(1, 1000)]
     public int MaxLoadedModels { get; set; } = 16;

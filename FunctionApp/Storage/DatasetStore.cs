@@ -9,16 +9,19 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerlessML.Data;
+using ServerlessML.Training;
 
 namespace ServerlessML.Storage;
 
 /// <summary>
 /// Training data in blob storage: datasets uploaded by name (<c>datasets/{name}.csv</c>, with a summary beside
 /// it), and data staged for one run (<c>datasets/{model}/{runId}.csv</c>), the claim check a run carries instead
-/// of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on.
+/// of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on; data
+/// staged for a run that publishes nothing is deleted when the run ends.
 /// </summary>
-public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, ILogger<DatasetStore> logger)
+public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOptions> options, TimeProvider clock, ILogger<DatasetStore> logger)
 {
     private const string Sha256Metadata = "sha256";
     private const int BlockBytes = 4 * 1024 * 1024;
@@ -61,7 +64,7 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var profiler = new CsvProfiler();
+        using var profiler = new CsvProfiler(options.Value.DatasetLimits());
         var upload = Guid.NewGuid().ToString("N");
         var blocks = new List<string>();
         byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockBytes), ArrayPool<byte>.Shared.Rent(BlockBytes)];
@@ -199,9 +202,10 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
         {
             return (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
         }
-        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
-            // Not a storage fault to retry: the data is gone, most likely deleted after the run was started.
+            // Not a storage fault to retry: the container answered and the data is gone, most likely deleted after the
+            // run was started. Any other 404 (the container itself missing) is no evidence of that, and is not said.
             throw new InvalidDatasetException($"The dataset {path} does not exist any more: it was deleted after the run started. Upload it again and start a new run.");
         }
     }
@@ -222,7 +226,7 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
 
     public static string Sha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
-    private static async Task<DatasetSummary?> ProfileAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    private async Task<DatasetSummary?> ProfileAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
     {
         var blob = container.GetBlobClient(NamedPath(name).Name);
         BlobProperties properties;
@@ -237,7 +241,10 @@ public sealed class DatasetStore(BlobContainers containers, TimeProvider clock, 
 
         await using var stream = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var profiler = new CsvProfiler();
+
+        // A blob put there another way is described whatever its width, so that it lists and shows; training on it
+        // is refused from this summary when it has more columns than allowed.
+        using var profiler = new CsvProfiler(options.Value.DatasetLimits() with { MaxColumns = int.MaxValue });
         var buffer = new byte[1 << 20];
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)

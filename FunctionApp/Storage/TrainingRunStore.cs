@@ -96,7 +96,7 @@ public sealed class TrainingRunStore(BlobContainers containers, int valuesPerPie
         return (await blob.DownloadContentAsync(cancellationToken)).Value.Content;
     }
 
-    /// <summary>Removes a run's working files; the staged dataset stays, as the published model's lineage.</summary>
+    /// <summary>Removes a run's working files; whether its staged data goes too is for the run's cleanup step to judge.</summary>
     public async Task DeleteAsync(string runId, CancellationToken cancellationToken)
     {
         var container = await containers.GetAsync(BlobContainers.Training, cancellationToken);

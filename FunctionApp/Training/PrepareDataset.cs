@@ -16,11 +16,12 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
     {
         var request = input.Request;
         var source = BlobPath.Parse(request.DatasetBlob);
-        var readOptions = new DatasetReadOptions
+        // The request was checked against the limits before the run started; a named dataset only as far as its
+        // summary could tell, so they hold here again, before anything is trained.
+        var readOptions = options.Value.DatasetLimits() with
         {
             Label = request.Label,
             Kinds = request.Kinds,
-            MaxCategoricalLevels = options.Value.MaxCategoricalLevels,
             ExpectedRows = request.Rows,
         };
         MemoryRelief.BeforeLargeWork();

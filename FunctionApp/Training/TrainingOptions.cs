@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ServerlessML.Data;
 
 namespace ServerlessML.Training;
 
@@ -23,4 +24,26 @@ public sealed class TrainingOptions
     /// <summary>More distinct values than this in a text column is refused as an identifier, not a category.</summary>
     [Range(2, 100_000)]
     public int MaxCategoricalLevels { get; set; } = 1000;
+
+    /// <summary>The most columns a dataset may have, label included; time to fit the feature transforms grows faster than
+    /// the column count.</summary>
+    [Range(2, 100_000)]
+    public int MaxColumns { get; set; } = 1000;
+
+    /// <summary>The most feature values one run may train on: rows × features, a categorical feature counting once per
+    /// category. The trainer's matrix takes 4 bytes per value, so the default is about 800 MB of it.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxCells { get; set; } = 200_000_000;
+
+    /// <summary>The most SDCA passes a request may ask for; ML.NET sets aside memory for every pass it may make.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxIterations { get; set; } = 10_000;
+
+    /// <summary>The limits a dataset is read under.</summary>
+    public DatasetReadOptions DatasetLimits() => new()
+    {
+        MaxColumns = MaxColumns,
+        MaxCategoricalLevels = MaxCategoricalLevels,
+        MaxCells = MaxCells,
+    };
 }

@@ -10,13 +10,18 @@ namespace ServerlessML.Training;
 /// <summary>The training workflow: prepare → train → evaluate → publish, with the phase in the custom status.</summary>
 public static class TrainingOrchestration
 {
-    // Storage faults are worth retrying; a dataset that cannot be trained on fails the same way every time.
+    private const int Attempts = 4;
+
+    // Storage faults are worth retrying (StorageUnavailableException: out of reach, see ActivityStorageFaults; a
+    // RequestFailedException: storage refused, as when a lease is held); a dataset that cannot be trained on fails the
+    // same way every time.
     private static readonly TaskOptions s_transientRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 4,
+        maxNumberOfAttempts: Attempts,
         firstRetryInterval: TimeSpan.FromSeconds(2),
         backoffCoefficient: 2)
     {
-        HandleFailure = failure => failure.IsCausedBy<RequestFailedException>() || failure.IsCausedBy<IOException>() || failure.IsCausedBy<TimeoutException>(),
+        HandleFailure = failure => failure.IsCausedBy<StorageUnavailableException>() || failure.IsCausedBy<RequestFailedException>()
+            || failure.IsCausedBy<IOException>() || failure.IsCausedBy<TimeoutException>(),
     });
 
     [Function(nameof(TrainingOrchestration))]
@@ -25,6 +30,7 @@ public static class TrainingOrchestration
         var request = context.GetInput<TrainingRequest>() ?? throw new TrainingFailedException("The orchestration was started without a training request.");
         var logger = context.CreateReplaySafeLogger(nameof(TrainingOrchestration));
         var runId = context.InstanceId;
+        PublishedModel? published = null;
         try
         {
             context.SetCustomStatus(TrainingStatus.Preparing);
@@ -42,7 +48,7 @@ public static class TrainingOrchestration
             var warnings = TrainingWarnings.Of(prepared.Schema, prepared.Rows, metrics);
 
             context.SetCustomStatus(TrainingStatus.Publishing);
-            var published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion, warnings), "Publishing");
+            published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion, warnings), "Publishing");
 
             if (promotion.Promote && !published.Aliases.Contains(ModelStore.Production))
             {
@@ -60,23 +66,25 @@ public static class TrainingOrchestration
         }
         finally
         {
-            await CleanupAsync(context, runId, logger);
+            await CleanupAsync(context, new CleanupTrainingRunInput(runId, request.Model, Published: published is not null), logger);
         }
     }
 
-    // Leftover working files cost a little storage; failing a run whose model is already published would cost trust.
-    private static async Task CleanupAsync(TaskOrchestrationContext context, string runId, ILogger logger)
+    // Leftover files cost a little storage; failing a run whose model is already published would cost trust.
+    private static async Task CleanupAsync(TaskOrchestrationContext context, CleanupTrainingRunInput input, ILogger logger)
     {
         try
         {
-            await context.CallActivityAsync<bool>(nameof(CleanupTrainingRun), runId, s_transientRetry);
+            await context.CallActivityAsync<bool>(nameof(CleanupTrainingRun), input, s_transientRetry);
         }
         catch (TaskFailedException e)
         {
-            logger.LogWarning("Could not delete the working files of run {RunId}: {Reason}", runId, e.FailureDetails.ErrorMessage);
+            logger.LogWarning("Could not delete the files of run {RunId}: {Failure}", input.RunId, e.FailureDetails);
         }
     }
 
+    // The run's output says what failed and what to do (RunFailure); what the activity threw, which can be an SDK's
+    // XML and request ids, goes to the log under the run id.
     private static async Task<T> CallAsync<T>(TaskOrchestrationContext context, string activity, object input, string phase)
     {
         try
@@ -85,7 +93,9 @@ public static class TrainingOrchestration
         }
         catch (TaskFailedException e)
         {
-            throw new TrainingFailedException($"{phase} failed: {e.FailureDetails.ErrorMessage}", e);
+            context.CreateReplaySafeLogger(nameof(TrainingOrchestration)).LogWarning(
+                "Run {RunId}: {Activity} failed: {Failure}\n{StackTrace}", context.InstanceId, activity, e.FailureDetails, e.FailureDetails.StackTrace);
+            throw new TrainingFailedException(RunFailure.Describe(phase, e.FailureDetails, Attempts, context.InstanceId));
         }
     }
 }

@@ -55,6 +55,9 @@ public sealed record EvaluateModelInput(string CandidateBlob, string TestBlob, d
 
 public sealed record EvaluateChampionInput(string Model, string TestBlob, double TrainingMean);
 
+/// <summary>Which run to clean up after, and whether it published (then its staged data is the version's lineage).</summary>
+public sealed record CleanupTrainingRunInput(string RunId, string Model, bool Published);
+
 public sealed record PublishModelInput(
     string RunId,
     TrainingRequest Request,

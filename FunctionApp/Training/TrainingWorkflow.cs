@@ -17,7 +17,7 @@ public static class TrainingWorkflow
         Add<EvaluateModel, EvaluateModelInput, ML.RegressionMetrics>(registry, nameof(EvaluateModel), (a, i, ct) => a.RunAsync(i, ct));
         Add<EvaluateChampion, EvaluateChampionInput, ChampionEvaluation>(registry, nameof(EvaluateChampion), (a, i, ct) => a.RunAsync(i, ct));
         Add<PublishModel, PublishModelInput, PublishedModel>(registry, nameof(PublishModel), (a, i, ct) => a.RunAsync(i, ct));
-        Add<CleanupTrainingRun, string, bool>(registry, nameof(CleanupTrainingRun), (a, i, ct) => a.RunAsync(i, ct));
+        Add<CleanupTrainingRun, CleanupTrainingRunInput, bool>(registry, nameof(CleanupTrainingRun), (a, i, ct) => a.RunAsync(i, ct));
         return registry;
     }
 
@@ -34,6 +34,7 @@ public static class TrainingWorkflow
     private sealed class FunctionActivity<TActivity, TInput, TOutput>(TActivity activity, Func<TActivity, TInput, CancellationToken, Task<TOutput>> run)
         : TaskActivity<TInput, TOutput>
     {
-        public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) => run(activity, input, CancellationToken.None);
+        public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) =>
+            ActivityStorageFaults.RunAsync(() => run(activity, input, CancellationToken.None));
     }
 }
