@@ -60,6 +60,8 @@ echo "5. Orchestration overhead…"
 bench overhead --csv "$small_csv" --runs "$runs" --out "$results/overhead.json" >/dev/null
 echo "6. Recovery from a crash and from Ctrl-C ($recovery_runs runs each)…"
 bench recovery --csv "$train_csv" --runs "$recovery_runs" --out "$results/recovery.json" >/dev/null
+echo "7. The app's CSV reader against Sep ($runs runs)…"
+bench csv-parsers --csv "$train_csv" --runs "$runs" --out "$results/csv.json" >/dev/null
 
 report_args=(--results "$results" --out BENCHMARKS.md --training-csv "$(basename "$train_csv")" --recovery-csv "$(basename "$train_csv")" --scale-rows "$scale_rows")
 $quick && report_args+=(--quick)

@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "report" => Report.Write(args[1..]),
     "overhead" => await Cases.OverheadAsync(args[1..]),
     "recovery" => await Cases.RecoveryAsync(args[1..]),
+    "csv-parsers" => await CsvParsers.CompareAsync(args[1..]),
     "serve" => await Cases.ServingAsync(args[1..]),
     "cold-start" => await Cases.ColdStartAsync(args[1..]),
     _ => Usage(),
@@ -24,6 +25,7 @@ static int Usage()
                ServerlessML.Bench app-train --csv file.csv [--runs N] [--out result.json]
                ServerlessML.Bench overhead --csv small.csv [--runs N] [--out result.json]
                ServerlessML.Bench recovery --csv medium.csv [--runs N] [--out result.json]
+               ServerlessML.Bench csv-parsers --csv file.csv [--runs N] [--out result.json]
                ServerlessML.Bench serve [--duration 10s] [--out result.json]
                ServerlessML.Bench cold-start [--runs N] [--out result.json]
         """);
