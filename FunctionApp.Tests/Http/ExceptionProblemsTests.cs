@@ -36,6 +36,17 @@ public sealed class ExceptionProblemsTests
     }
 
     [Test]
+    public async Task StorageSdkGivingUp_Is503()
+    {
+        var refused = new AggregateException(new Azure.RequestFailedException("Connection refused (127.0.0.1:10000)", new HttpRequestException("Connection refused")));
+
+        var (status, problem, _) = await WriteAsync(refused);
+
+        Assert.That(status, Is.EqualTo(503));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("try again"));
+    }
+
+    [Test]
     public async Task AnythingElse_Is500WithACorrelationIdAndNoInternals()
     {
         var (status, problem, context) = await WriteAsync(new InvalidOperationException("secret internals <Error><Code>AuthorizationFailure</Code>"));

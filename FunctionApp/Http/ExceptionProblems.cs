@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
+using ServerlessML.Storage;
 
 namespace ServerlessML.Http;
 
@@ -67,6 +68,12 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IFunc
             {
                 return new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };
             }
+        }
+
+        // Storage out of reach reached a route that does not say so itself: it is an outage, not a bug.
+        if (StorageFaults.IsUnreachable(exception, out var reason))
+        {
+            return Problems.For(new StorageUnavailableException(reason))!;
         }
 
         var correlationId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
