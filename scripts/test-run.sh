@@ -95,6 +95,11 @@ code=$(curl -s -o "$work/predict.json" -w '%{http_code}' -X POST "$base/api/pred
 [ "$code" = 200 ] && grep -q '"predictions":\[[0-9]' "$work/predict.json" || not_ok "POST /api/predict answered $code: $(cat "$work/predict.json")"
 ok "POST /api/predict answers with a prediction"
 
+code=$(curl -s -o "$work/page.html" -w '%{http_code}' "$base/")
+[ "$code" = 200 ] && grep -q '<title>ServerlessML</title>' "$work/page.html" && curl -sf -o /dev/null "$base/dashboard/app.js" \
+  || not_ok "the dashboard is not served at $base/ ($code)"
+ok "the dashboard is served at $base/"
+
 node scripts/durable-client-check.mjs "$base" >"$work/durable-client.log" 2>&1 \
   || not_ok "the durable-functions JavaScript client failed against the durable API: $(tail -n 3 "$work/durable-client.log")"
 ok "the official durable-functions JavaScript client manages runs as on the Functions host ($(tail -n 1 "$work/durable-client.log"))"

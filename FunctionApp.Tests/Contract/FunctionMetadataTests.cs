@@ -13,19 +13,23 @@ namespace ServerlessML.Tests.Contract;
 /// </summary>
 public sealed class FunctionMetadataTests
 {
-    [TestCase("Train", "train", "post", "admin")]
-    [TestCase("Predict", "predict", "post", "function")]
-    [TestCase("PutDataset", "datasets/{name}", "put", "admin")]
-    [TestCase("ListDatasets", "datasets", "get", "function")]
-    [TestCase("GetDataset", "datasets/{name}", "get", "function")]
-    [TestCase("DeleteDataset", "datasets/{name}", "delete", "admin")]
-    [TestCase("ListModels", "models", "get", "function")]
-    [TestCase("GetModel", "models/{name}", "get", "function")]
-    [TestCase("GetModelVersion", "models/{name}/versions/{version}", "get", "function")]
-    [TestCase("DownloadModel", "models/{name}/versions/{version}/model.zip", "get", "function")]
-    [TestCase("DeleteModelVersion", "models/{name}/versions/{version}", "delete", "admin")]
-    [TestCase("GetAlias", "models/{name}/aliases/{alias}", "get", "function")]
-    [TestCase("SetAlias", "models/{name}/aliases/{alias}", "put", "admin")]
+    [TestCase("Train", "api/train", "post", "admin")]
+    [TestCase("Predict", "api/predict", "post", "function")]
+    [TestCase("PutDataset", "api/datasets/{name}", "put", "admin")]
+    [TestCase("ListDatasets", "api/datasets", "get", "function")]
+    [TestCase("GetDataset", "api/datasets/{name}", "get", "function")]
+    [TestCase("DeleteDataset", "api/datasets/{name}", "delete", "admin")]
+    [TestCase("ListModels", "api/models", "get", "function")]
+    [TestCase("GetModel", "api/models/{name}", "get", "function")]
+    [TestCase("GetModelVersion", "api/models/{name}/versions/{version}", "get", "function")]
+    [TestCase("DownloadModel", "api/models/{name}/versions/{version}/model.zip", "get", "function")]
+    [TestCase("DeleteModelVersion", "api/models/{name}/versions/{version}", "delete", "admin")]
+    [TestCase("GetAlias", "api/models/{name}/aliases/{alias}", "get", "function")]
+    [TestCase("SetAlias", "api/models/{name}/aliases/{alias}", "put", "admin")]
+    [TestCase("GetTestPredictions", "api/models/{name}/versions/{version}/test-predictions", "get", "function")]
+    // The dashboard holds no data (it calls the API with the user's key), so the page itself needs none.
+    [TestCase("Dashboard", "{page?}", "get", "anonymous")]
+    [TestCase("DashboardFile", "dashboard/{file}", "get", "anonymous")]
     // Predicting and reading need a function key; training and every registry write the master key (admin level).
     public void HttpFunction_HasRouteMethodAndAuthLevel(string name, string route, string method, string authLevel)
     {

@@ -96,7 +96,7 @@ public sealed class LocalHostConfigurationTests
     {
         var host = HostJson.Load(AppContext.BaseDirectory);
 
-        Assert.That(host.RoutePrefix, Is.EqualTo("api"));
+        Assert.That(host.RoutePrefix, Is.Empty);
         Assert.That(host.DurableTask.HubName, Is.EqualTo("ServerlessML"));
         Assert.That(host.DurableTask.MaxConcurrentActivityFunctions, Is.EqualTo(2));
         Assert.That(host.DurableTask.MaxConcurrentOrchestratorFunctions, Is.EqualTo(10));

@@ -394,7 +394,9 @@ internal static class RequestCatalogue
     private static IEnumerable<CatalogueRequest> Routes()
     {
         const string c = "routes";
-        yield return new(c, "root", "GET", "/", null, null, 404, "Nothing is served at GET /.");
+        yield return new(c, "unknown page", "GET", "/settings", null, null, 404, "Nothing is served at GET /settings");
+        yield return new(c, "unknown dashboard file", "GET", "/dashboard/secrets.json", null, null, 404, "Nothing is served at GET /dashboard/secrets.json");
+        yield return new(c, "dashboard file by POST", "POST", "/dashboard/app.js", Utf8("{}"), Json, 405, "does not take POST");
         yield return new(c, "api root", "GET", "/api", null, null, 404, "Nothing is served at GET /api");
         yield return new(c, "unknown function", "POST", "/api/score", Utf8("{}"), Json, 404, "Nothing is served at POST /api/score");
         yield return new(c, "train by GET", "GET", "/api/train", null, null, 405, "/api/train does not take GET; it takes POST");

@@ -13,7 +13,7 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
 {
     [Function("PutDataset")]
     public async Task<IActionResult> PutAsync(
-        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "datasets/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "api/datasets/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
 
     [Function("ListDatasets")]
     public async Task<IActionResult> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/datasets")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         QueryOptions.Check(request);
@@ -52,7 +52,7 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
 
     [Function("GetDataset")]
     public async Task<IActionResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/datasets/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {
@@ -62,7 +62,7 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
 
     [Function("DeleteDataset")]
     public async Task<IActionResult> DeleteAsync(
-        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "datasets/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "api/datasets/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
 {
     [Function("ListModels")]
     public async Task<IActionResult> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/models")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         QueryOptions.Check(request);
@@ -25,7 +25,7 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
 
     [Function("GetModel")]
     public async Task<IActionResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {
@@ -35,7 +35,7 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
 
     [Function("GetModelVersion")]
     public async Task<IActionResult> GetVersionAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/models/{name}/versions/{version}")] HttpRequest request,
         string name,
         string version,
         CancellationToken cancellationToken)
@@ -47,7 +47,7 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
 
     [Function("DownloadModel")]
     public async Task<IActionResult> DownloadAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version}/model.zip")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/models/{name}/versions/{version}/model.zip")] HttpRequest request,
         string name,
         string version,
         CancellationToken cancellationToken)
@@ -60,9 +60,26 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
         };
     }
 
+    /// <summary>A sample of at most 2,000 of the version's test rows, actual and predicted: what its plots are drawn from.</summary>
+    [Function("GetTestPredictions")]
+    public async Task<IActionResult> GetTestPredictionsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/models/{name}/versions/{version}/test-predictions")] HttpRequest request,
+        string name,
+        string version,
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        var (model, number) = Version(name, version);
+        return new ContentResult
+        {
+            Content = (await registry.GetTestPredictionsAsync(model, number, cancellationToken)).ToString(),
+            ContentType = "application/json; charset=utf-8",
+        };
+    }
+
     [Function("DeleteModelVersion")]
     public async Task<IActionResult> DeleteVersionAsync(
-        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "models/{name}/versions/{version}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "api/models/{name}/versions/{version}")] HttpRequest request,
         string name,
         string version,
         CancellationToken cancellationToken)
@@ -75,7 +92,7 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
 
     [Function("GetAlias")]
     public async Task<IActionResult> GetAliasAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/models/{name}/aliases/{alias}")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken)
@@ -88,7 +105,7 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
     /// when someone else moved it in between.</summary>
     [Function("SetAlias")]
     public async Task<IActionResult> SetAliasAsync(
-        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "api/models/{name}/aliases/{alias}")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
 {
     [Function("Predict")]
     public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "predict")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/predict")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         using var body = await ReadAsync(request, cancellationToken);

@@ -14,7 +14,7 @@ public sealed class TrainFunction(TrainingStarter starter, IDurableManagementLin
 
     [Function("Train")]
     public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "train")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "api/train")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
         await StartAsync(request, client, cancellationToken);

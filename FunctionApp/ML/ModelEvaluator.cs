@@ -10,10 +10,12 @@ namespace ServerlessML.ML;
 public static class ModelEvaluator
 {
     /// <summary>Evaluates <paramref name="model"/>, trained on <paramref name="features"/> in that order, on <paramref name="test"/>.</summary>
-    public static RegressionMetrics Evaluate(ITransformer model, IReadOnlyList<FeatureSchema> features, Dataset test, double trainingMean)
+    public static RegressionMetrics Evaluate(ITransformer model, IReadOnlyList<FeatureSchema> features, Dataset test, double trainingMean) =>
+        Metrics(Score(model, features, test), test.LabelColumn.Values, trainingMean);
+
+    /// <summary>The metrics of <paramref name="scores"/> against <paramref name="labels"/>, row by row.</summary>
+    public static RegressionMetrics Metrics(float[] scores, float[] labels, double trainingMean)
     {
-        var scores = Score(model, features, test);
-        var labels = test.LabelColumn.Values;
         double squared = 0, absolute = 0, baseline = 0, labelSum = 0;
         for (var i = 0; i < labels.Length; i++)
         {
@@ -52,6 +54,27 @@ public static class ModelEvaluator
         }
 
         return TransformScores(model, features, test);
+    }
+
+    /// <summary>
+    /// A linear model's weight on each feature as the trainer saw it (a numeric feature standardized, so weights compare;
+    /// a category one indicator per level, named <c>feature=level</c>); null for any other model.
+    /// </summary>
+    internal static IReadOnlyList<FeatureWeight>? Weights(ITransformer model, IReadOnlyList<FeatureSchema> features, Dataset data)
+    {
+        if (model is not TransformerChain<ITransformer> chain || chain.LastTransformer is not RegressionPredictionTransformer<LinearRegressionModelParameters> linear)
+        {
+            return null;
+        }
+
+        var layout = FeatureLayout.Read([.. chain.SkipLast(1)], features, data, ModelColumns.For(features.Select(f => f.Name)));
+        var weights = linear.Model.Weights.ToArray();
+        return layout.Features.SelectMany(slots => slots switch
+        {
+            NumericSlot numeric => [new FeatureWeight(numeric.Name, weights[numeric.Start])],
+            CategoricalSlots categorical => categorical.SlotOfLevel.Select(level => new FeatureWeight($"{categorical.Name}={level.Key}", weights[categorical.Start + level.Value])),
+            _ => [],
+        }).ToList();
     }
 
     internal static float[] TransformScores(ITransformer model, IReadOnlyList<FeatureSchema> features, Dataset test)

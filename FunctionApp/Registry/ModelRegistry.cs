@@ -48,6 +48,14 @@ public sealed class ModelRegistry(ModelStore store)
     public async Task<ModelManifest> GetVersionAsync(string model, int version, CancellationToken cancellationToken) =>
         await store.GetManifestAsync(model, version, cancellationToken) ?? throw await store.MissingVersionAsync(model, version, cancellationToken);
 
+    /// <summary>The sample of the version's test predictions its run kept, for plots.</summary>
+    public async Task<BinaryData> GetTestPredictionsAsync(string model, int version, CancellationToken cancellationToken)
+    {
+        await GetVersionAsync(model, version, cancellationToken);
+        return await store.GetTestPredictionsAsync(model, version, cancellationToken)
+            ?? throw new NotFoundException($"Version {version} of model '{model}' has no test predictions: it was published before they were kept. Train it again to see them.");
+    }
+
     public async Task<Stream> OpenModelAsync(string model, int version, CancellationToken cancellationToken)
     {
         await GetVersionAsync(model, version, cancellationToken);

@@ -51,6 +51,9 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
 
     public static BlobPath AliasPath(string model, string alias) => new(BlobContainers.Models, $"{model}/aliases/{alias}.json");
 
+    /// <summary>A sample of the version's predictions on its test split (<see cref="ML.TestPredictions"/>), for plots.</summary>
+    public static BlobPath TestPredictionsPath(string model, int version) => new(BlobContainers.Models, $"{model}/v{version}/test-predictions.json");
+
     public static BlobPath TombstonePath(string model, int version) => new(BlobContainers.Models, $"{model}/v{version}/deleted.json");
 
     private static string HistoryName(string model) => $"{model}/history.jsonl";
@@ -99,6 +102,14 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
     }
 
     /// <summary>A version's manifest, or null unless it is published.</summary>
+    /// <summary>Keeps a version's test predictions; written once, like the rest of the version.</summary>
+    public async Task KeepTestPredictionsAsync(string model, int version, BinaryData content, CancellationToken cancellationToken) =>
+        await WriteOnceAsync(await ContainerAsync(cancellationToken), TestPredictionsPath(model, version).Name, content, cancellationToken);
+
+    /// <summary>A version's test predictions, or null when it has none (published before they were kept).</summary>
+    public async Task<BinaryData?> GetTestPredictionsAsync(string model, int version, CancellationToken cancellationToken) =>
+        await DownloadOrNullAsync(Blob(await ContainerAsync(cancellationToken), TestPredictionsPath(model, version)), cancellationToken);
+
     public async Task<ModelManifest?> GetManifestAsync(string model, int version, CancellationToken cancellationToken)
     {
         var container = await ContainerAsync(cancellationToken);
@@ -379,6 +390,7 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
     // The manifest, then model.zip: model.zip goes last because it carries the lease (see the remarks on the class).
     private static async Task RemoveFilesAsync(BlobContainerClient container, string model, int version, BlobRequestConditions? lease, CancellationToken cancellationToken)
     {
+        await Blob(container, TestPredictionsPath(model, version)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         await Blob(container, ManifestPath(model, version)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         if (lease is not null)
         {
@@ -464,11 +476,14 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
         }
     }
 
-    private static async Task WriteOnceAsync<T>(BlobContainerClient container, string name, T content, CancellationToken cancellationToken)
+    private static Task WriteOnceAsync<T>(BlobContainerClient container, string name, T content, CancellationToken cancellationToken) =>
+        WriteOnceAsync(container, name, BinaryData.FromObjectAsJson(content, StorageJson.Options), cancellationToken);
+
+    private static async Task WriteOnceAsync(BlobContainerClient container, string name, BinaryData content, CancellationToken cancellationToken)
     {
         try
         {
-            await container.GetBlobClient(name).UploadAsync(BinaryData.FromObjectAsJson(content, StorageJson.Options), new BlobUploadOptions
+            await container.GetBlobClient(name).UploadAsync(content, new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },

@@ -24,6 +24,8 @@ public sealed class TrainingRunStore(BlobContainers containers, int valuesPerPie
 
     public static BlobPath Candidate(string runId) => new(BlobContainers.Training, $"{runId}/model.zip");
 
+    public static BlobPath TestPredictions(string runId) => new(BlobContainers.Training, $"{runId}/test-predictions.json");
+
     /// <summary>Writes the dataset's <paramref name="rows"/> (all of them when null) as a table blob.</summary>
     public async Task WriteTableAsync(BlobPath path, Dataset dataset, int[]? rows, CancellationToken cancellationToken)
     {
@@ -94,6 +96,20 @@ public sealed class TrainingRunStore(BlobContainers containers, int valuesPerPie
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
         return (await blob.DownloadContentAsync(cancellationToken)).Value.Content;
+    }
+
+    /// <summary>The file's bytes, or null when the run wrote none there.</summary>
+    public async Task<BinaryData?> ReadBytesOrNullAsync(BlobPath path, CancellationToken cancellationToken)
+    {
+        var blob = await containers.GetBlobAsync(path, cancellationToken);
+        try
+        {
+            return (await blob.DownloadContentAsync(cancellationToken)).Value.Content;
+        }
+        catch (Azure.RequestFailedException e) when (e.ErrorCode == Azure.Storage.Blobs.Models.BlobErrorCode.BlobNotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>Removes a run's working files; whether its staged data goes too is for the run's cleanup step to judge.</summary>

@@ -17,7 +17,14 @@ public sealed class EvaluateModel(TrainingRunStore runs, ILogger<EvaluateModel> 
         var test = await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);
         var model = ModelTrainer.Load(zip.ToStream());
-        var metrics = ModelEvaluator.Evaluate(model, FeatureSchema.Of(test), test, input.TrainingMean);
+        var scores = ModelEvaluator.Score(model, FeatureSchema.Of(test), test);
+        var metrics = ModelEvaluator.Metrics(scores, test.LabelColumn.Values, input.TrainingMean);
+        if (input.RunId is { } runId)
+        {
+            // What the dashboard plots for the version: actual against predicted on (a sample of) the test split.
+            await runs.WriteBytesAsync(TrainingRunStore.TestPredictions(runId), BinaryData.FromObjectAsJson(TestPredictions.Sample(test.Label, test.LabelColumn.Values, scores, ModelEvaluator.Weights(model, FeatureSchema.Of(test), test)), StorageJson.Options), cancellationToken);
+        }
+
         logger.LogInformation("Evaluated {CandidateBlob} on {Rows} rows in {EvaluateSeconds:F3} s: R² {RSquared}", input.CandidateBlob, test.RowCount, clock.Elapsed.TotalSeconds, metrics.RSquared);
         return metrics;
     }

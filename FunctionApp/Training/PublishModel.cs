@@ -32,6 +32,12 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             MLNetVersion,
             input.Warnings), cancellationToken);
 
+        // Before any alias points at it, so that whoever looks at the version finds its plots too.
+        if (await runs.ReadBytesOrNullAsync(TrainingRunStore.TestPredictions(input.RunId), cancellationToken) is { } predictions)
+        {
+            await models.KeepTestPredictionsAsync(request.Model, version, predictions, cancellationToken);
+        }
+
         var aliases = new List<string>();
         var run = $"training run {input.RunId}";
 

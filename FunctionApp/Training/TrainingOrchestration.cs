@@ -40,7 +40,7 @@ public static class TrainingOrchestration
             var candidate = await CallAsync<string>(context, nameof(TrainModel), new TrainModelInput(runId, prepared.TrainBlob, request.Trainer, request.Seed), "Training");
 
             context.SetCustomStatus(TrainingStatus.Evaluating);
-            var metrics = await CallAsync<RegressionMetrics>(context, nameof(EvaluateModel), new EvaluateModelInput(candidate, prepared.TestBlob, prepared.TrainingMean), "Evaluating");
+            var metrics = await CallAsync<RegressionMetrics>(context, nameof(EvaluateModel), new EvaluateModelInput(candidate, prepared.TestBlob, prepared.TrainingMean, runId), "Evaluating");
             var champion = request.Promote == PromotionPolicy.Auto
                 ? await CallAsync<ChampionEvaluation>(context, nameof(EvaluateChampion), new EvaluateChampionInput(request.Model, prepared.TestBlob, prepared.TrainingMean), "Scoring the production model")
                 : new ChampionEvaluation(null, null, null);

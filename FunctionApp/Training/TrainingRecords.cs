@@ -51,7 +51,8 @@ public sealed record PreparedDataset(string TrainBlob, string TestBlob, ModelSch
 
 public sealed record TrainModelInput(string RunId, string TrainBlob, TrainerOptions Trainer, int Seed);
 
-public sealed record EvaluateModelInput(string CandidateBlob, string TestBlob, double TrainingMean);
+/// <summary>What to evaluate; with a run id, a sample of the test predictions is kept for the run to publish.</summary>
+public sealed record EvaluateModelInput(string CandidateBlob, string TestBlob, double TrainingMean, string? RunId = null);
 
 public sealed record EvaluateChampionInput(string Model, string TestBlob, double TrainingMean);
 
