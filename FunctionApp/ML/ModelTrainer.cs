@@ -7,7 +7,7 @@ using ServerlessML.Data;
 namespace ServerlessML.ML;
 
 /// <summary>
-/// Fits the regression pipeline: fill missing numbers → normalize → one-hot categories → concatenate → SDCA.
+/// Fits the regression pipeline: fill missing numbers → centre and scale → one-hot categories → concatenate → SDCA.
 /// The feature transforms are fitted by ML.NET on a sample of the training rows (all of them up to
 /// <see cref="StatisticsSampleRows"/>, then that many spread evenly, plus the first row of every category level);
 /// SDCA then trains on every row through <see cref="FeaturesDataView"/>, which applies the fitted transforms'
@@ -69,7 +69,9 @@ public static class ModelTrainer
         if (numeric.Length > 0)
         {
             Fit(ml.Transforms.ReplaceMissingValues(Pairs(numeric), MissingValueReplacingEstimator.ReplacementMode.Mean), ref data, transforms);
-            Fit(ml.Transforms.NormalizeMeanVariance(Pairs(numeric)), ref data, transforms);
+            // Centred as well as scaled (fixZero: false): ML.NET's default only scales, which leaves a feature far from
+            // zero compared with its spread (a year, 1970–1982) nearly constant, and SDCA gives it almost no weight.
+            Fit(ml.Transforms.NormalizeMeanVariance(Pairs(numeric), fixZero: false), ref data, transforms);
         }
 
         if (categorical.Length > 0)
