@@ -52,6 +52,30 @@ public sealed class PredictFunctionTests
         Assert.That(response.Json.GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()), Has.All.Matches<double>(double.IsFinite));
     }
 
+    [Test]
+    public async Task Predict_ValueOutsideTrainingRangeAndUnseenCategory_AnswersWithWarnings()
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1, "x2": 0, "city": "Oslo"}, {"x1": 50, "x2": 0, "city": "Reykjavík"}]}""");
+
+        var warnings = response.Json.GetProperty("warnings").EnumerateArray()
+            .Select(w => (Instance: w.GetProperty("instance").GetInt32(), Feature: w.GetProperty("feature").GetString(), Message: w.GetProperty("message").GetString()!))
+            .ToArray();
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.GetProperty("predictions").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(warnings.Select(w => (w.Instance, w.Feature)), Is.EqualTo(new[] { (1, "x1"), (1, "city") }));
+        Assert.That(warnings[0].Message, Does.StartWith("50 is above the training range"));
+        Assert.That(warnings[1].Message, Does.StartWith("'Reykjavík' was never seen in training"));
+    }
+
+    [Test]
+    public async Task Predict_ValuesSeenInTraining_AnswersWithoutWarnings()
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1, "x2": null, "city": null}]}""");
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.TryGetProperty("warnings", out _), Is.False, response.Body);
+    }
+
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}]}""", 404, "has no version 9")]
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "city": "Oslo"}]}""", 400, "instances[0] has no 'x2'")]
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo", "x9": 4}]}""", 400, "instances[0] has 'x9', which is not a feature")]

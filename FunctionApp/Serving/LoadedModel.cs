@@ -18,6 +18,7 @@ public sealed class LoadedModel
     {
         Manifest = manifest;
         Reader = new FeatureBatchReader(manifest.Schema, manifest.Model);
+        Warnings = new InputWarnings(manifest.Schema);
         _linear = LinearPredictor.TryCreate(transformer, manifest.Schema);
         _predictors = new DefaultObjectPool<RowPredictor>(new PredictorPolicy(transformer, manifest.Schema), Environment.ProcessorCount * 4);
     }
@@ -28,6 +29,9 @@ public sealed class LoadedModel
 
     /// <summary>Reads request instances into batches this model can score.</summary>
     public FeatureBatchReader Reader { get; }
+
+    /// <summary>Finds the values of a batch this model was not trained on.</summary>
+    public InputWarnings Warnings { get; }
 
     public float[] Predict(FeatureBatch batch)
     {

@@ -1,11 +1,18 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using ServerlessML.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ServerlessML.Serving;
 
 #pragma warning disable CA1819 // An array serializes fastest, and a response is built once and written once.
-public sealed record PredictionResponse(string Model, int Version, float[] Predictions);
+/// <summary>The answer to a predict request; <see cref="Warnings"/> (left out when there are none) name the values the
+/// model was not trained on.</summary>
+public sealed record PredictionResponse(
+    string Model,
+    int Version,
+    float[] Predictions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PredictionWarning>? Warnings = null);
 #pragma warning restore CA1819
 
 /// <summary>Answers predict requests from the model cache.</summary>
@@ -34,7 +41,7 @@ public sealed class PredictionService(ModelCache cache, IOptions<ServingOptions>
 
         using (batch)
         {
-            return new PredictionResponse(model.Manifest.Model, model.Manifest.Version, model.Predict(batch));
+            return new PredictionResponse(model.Manifest.Model, model.Manifest.Version, model.Predict(batch), model.Warnings.Check(batch));
         }
     }
 
