@@ -64,6 +64,34 @@ public sealed class TrainFunctionTests
         Assert.That(manifest.Rows, Is.EqualTo(new RowCounts(35, 15)));
     }
 
+    [TestCase("?trainer=fasttree", "FastTree")]
+    [TestCase("?trainer=LightGbm", "LightGbm")]
+    [TestCase("?trainer=sdca", "Sdca")]
+    public async Task Train_TrainerOption_TrainsWithItAndRecordsItInTheManifest(string query, string recorded)
+    {
+        var model = ModelNames.Unique("trainer");
+
+        var response = await TrainAsync("text/csv", SyntheticData.Csv(300, withCity: true), $"{query}&model={model}&wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(manifest!.Training.Trainer, Is.EqualTo(recorded));
+        Assert.That(response.Json.GetProperty("score").GetDouble(), Is.GreaterThan(0.8));
+    }
+
+    [Test]
+    public async Task Train_JsonTrainerObjectWithName_TrainsWithThatTrainer()
+    {
+        var model = ModelNames.Unique("trainer");
+        var body = $$"""{"model": "{{model}}", "trainer": {"name": "fasttree"}, "data": [{{string.Join(",", Enumerable.Range(0, 60).Select(i => $"[{i}, {i * i}]"))}}]}""";
+
+        var response = await TrainAsync("application/json", body, "?wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(manifest!.Training.Options.Kind, Is.EqualTo(ServerlessML.ML.TrainerKind.FastTree));
+    }
+
     [Test]
     public async Task Train_BareArrayOfRows_UsesLastValueAsLabel()
     {
@@ -89,6 +117,9 @@ public sealed class TrainFunctionTests
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?testFraction=1.5", 400, "testFraction must be between 0 and 1")]
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?seed=abc", 400, "Query parameter 'seed' must be a whole number")]
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?l2=-1", 400, "l2 must be zero or a positive number")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?trainer=xgboost", 400, "trainer must be sdca, fasttree or lightgbm; got 'xgboost'.")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?trainer=fasttree&maxIterations=10", 400, "trainer=fasttree takes none of them")]
+    [TestCase("application/json", "{\"trainer\": \"sdca\", \"data\": [[1,2],[2,3],[3,4],[4,5],[5,6]]}", "?trainer=sdca", 400, "'trainer' is given both in the query string and in the body")]
     [TestCase("application/json", "{\"data\": [[1,2],[2,3],[3,4],[4,5],[5,6]], \"lable\": \"y\"}", "", 400, "'lable', which is not an option")]
     [TestCase("application/json", "{\"data\": [[1,2],[2,3],[3,4],[4,5]", "", 400, "The body is not valid JSON")]
     [TestCase("application/json", "{\"data\": [{\"x\":1,\"y\":2},{\"x\":true,\"y\":3}]}", "", 400, "data[1].x: 'x' must be a number, a string or null, not the boolean true")]

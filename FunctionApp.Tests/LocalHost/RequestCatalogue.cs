@@ -191,7 +191,10 @@ internal static class RequestCatalogue
         yield return Train("data given twice", $$"""{"model": "{{Bad}}", "data": {{s_records}}, "data": []}""", 400, "'data' more than once");
         yield return Train("misspelt trainer option", $$"""{"model": "{{Bad}}", "trainer": {"maxIteration": 5}, "data": {{s_records}}}""", 400, "'trainer' has 'maxIteration', which is not an option; did you mean 'maxIterations'?");
         yield return Train("trainer option given twice", $$"""{"model": "{{Bad}}", "trainer": {"l2": 1, "l2": 2}, "data": {{s_records}}}""", 400, "'trainer' has 'l2' more than once");
-        yield return Train("trainer not an object", $$"""{"model": "{{Bad}}", "trainer": 5, "data": {{s_records}}}""", 400, "'trainer' must be an object");
+        yield return Train("trainer neither a name nor an object", $$"""{"model": "{{Bad}}", "trainer": 5, "data": {{s_records}}}""", 400, "'trainer' must be a trainer's name such as \"fasttree\", or an object");
+        yield return Train("unknown trainer", $$"""{"model": "{{Bad}}", "trainer": "fastree", "data": {{s_records}}}""", 400, "trainer must be sdca, fasttree or lightgbm; got 'fastree'. Did you mean 'fasttree'?");
+        yield return Train("trainer name not a string", $$"""{"model": "{{Bad}}", "trainer": {"name": 3}, "data": {{s_records}}}""", 400, "'trainer' must be a trainer's name such as \"fasttree\"; got 3");
+        yield return Train("SDCA settings for a tree trainer", $$"""{"model": "{{Bad}}", "trainer": {"name": "lightgbm", "l2": 0.1}, "data": {{s_records}}}""", 400, "l2, l1 and maxIterations are settings of the sdca trainer; trainer=lightgbm takes none of them");
         yield return Train("maxIterations of 100 million", $$"""{"model": "{{Bad}}", "trainer": {"maxIterations": 100000000}, "data": {{s_records}}}""", 400, "maxIterations must be between 1 and 10,000");
         yield return Train("l2 negative", $$"""{"model": "{{Bad}}", "trainer": {"l2": -0.5}, "data": {{s_records}}}""", 400, "l2 must be zero or a positive number");
         yield return Train("l1 out of range", $$"""{"model": "{{Bad}}", "trainer": {"l1": 1e400}, "data": {{s_records}}}""", 400, "l1 must be zero or a positive number");

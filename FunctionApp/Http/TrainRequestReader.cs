@@ -21,8 +21,8 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
     public const int DefaultSeed = 42;
 
     private static readonly string[] s_bodyOptions = ["model", "label", "testFraction", "seed", "trainer", "promote", "wait", "data", "dataset"];
-    private static readonly string[] s_trainerOptions = ["l2", "l1", "maxIterations"];
-    private static readonly string[] s_queryOptions = ["model", "label", "testFraction", "seed", "l2", "l1", "maxIterations", "promote", "wait", "dataset"];
+    private static readonly string[] s_trainerOptions = ["name", "l2", "l1", "maxIterations"];
+    private static readonly string[] s_queryOptions = ["model", "label", "testFraction", "seed", "trainer", "l2", "l1", "maxIterations", "promote", "wait", "dataset"];
 
     public async Task<TrainSubmission> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -166,7 +166,12 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             "never" => PromotionPolicy.Never,
             var other => throw new InvalidRequestException($"promote must be auto, always or never; got '{other}'."),
         };
-        var trainer = new TrainerOptions(settings.NonNegative("l2"), settings.NonNegative("l1"), iterations);
+        var trainer = new TrainerOptions(settings.NonNegative("l2"), settings.NonNegative("l1"), iterations, TrainerKindOf(settings.TrainerName()));
+        if (!trainer.IsLinear && (trainer.L2 ?? trainer.L1 ?? (float?)trainer.MaxIterations) is not null)
+        {
+            throw new InvalidRequestException($"l2, l1 and maxIterations are settings of the sdca trainer; trainer={trainer.Name} takes none of them. Leave them out, or train with trainer=sdca.");
+        }
+
         var wait = settings.Int("wait") ?? 0;
         if (wait < 0)
         {
@@ -177,6 +182,12 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         wait = Math.Min(wait, options.Value.MaxWaitSeconds);
         return new TrainSubmission(model, testFraction, settings.Int("seed") ?? DefaultSeed, trainer, promote, TimeSpan.FromSeconds(wait), data);
     }
+
+    private static TrainerKind TrainerKindOf(string? name) =>
+        name is null ? TrainerKind.Sdca
+        : TrainerOptions.Names.FirstOrDefault(n => string.Equals(n.Value, name, StringComparison.OrdinalIgnoreCase)) is { Value: not null } known ? known.Key
+        : throw new InvalidRequestException(
+            $"trainer must be {string.Join(", ", TrainerOptions.Names.Values.SkipLast(1))} or {TrainerOptions.Names.Values.Last()}; got '{name}'.{(QueryOptions.Closest(name, TrainerOptions.Names.Values) is { } meant ? $" Did you mean '{meant}'?" : "")} Leave it out for sdca.");
 
     /// <summary>Options from the query string or the JSON body; naming one in both places is refused as ambiguous.</summary>
     private sealed class Settings
@@ -195,16 +206,37 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             }
 
             CheckNames(b, s_bodyOptions, "The JSON body");
-            if (b.TryGetProperty("trainer", out var trainer))
+            if (b.TryGetProperty("trainer", out var trainer) && trainer.ValueKind != JsonValueKind.Null)
             {
-                if (trainer.ValueKind != JsonValueKind.Object)
+                if (trainer.ValueKind is not (JsonValueKind.Object or JsonValueKind.String))
                 {
-                    throw new InvalidRequestException("'trainer' must be an object such as {\"l2\": 0.1, \"maxIterations\": 100}.");
+                    throw new InvalidRequestException("'trainer' must be a trainer's name such as \"fasttree\", or an object such as {\"name\": \"sdca\", \"l2\": 0.1, \"maxIterations\": 100}.");
                 }
 
-                CheckNames(trainer, s_trainerOptions, "'trainer'");
+                if (trainer.ValueKind == JsonValueKind.Object)
+                {
+                    CheckNames(trainer, s_trainerOptions, "'trainer'");
+                }
+
                 _trainer = trainer;
             }
+        }
+
+        /// <summary>The trainer's name: <c>?trainer=</c>, or the body's <c>"trainer"</c> as a string or its <c>name</c>.</summary>
+        public string? TrainerName()
+        {
+            var query = _query.TryGetValue("trainer", out var values) ? values.ToString() : null;
+            JsonElement? body = _trainer is { ValueKind: JsonValueKind.String } name ? name
+                : _trainer is { } options && options.TryGetProperty("name", out var named) && named.ValueKind != JsonValueKind.Null ? named
+                : null;
+            if (query is not null && body is not null)
+            {
+                throw new InvalidRequestException("'trainer' is given both in the query string and in the body; give it once.");
+            }
+
+            return body is not { } json ? query
+                : json.ValueKind == JsonValueKind.String ? json.GetString()
+                : throw Wrong("trainer", "a trainer's name such as \"fasttree\"", json);
         }
 
         public string? String(string name)
@@ -266,7 +298,7 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         {
             element = default;
             var container = s_trainerOptions.Contains(name) ? _trainer : _body;
-            return container is { } c && c.TryGetProperty(name, out element);
+            return container is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty(name, out element);
         }
 
         private static void CheckNames(JsonElement element, string[] known, string where)

@@ -25,7 +25,7 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             clock.GetUtcNow(),
             input.RunId,
             input.Prepared.Schema,
-            new TrainingSettings("Sdca", request.Trainer, request.TestFraction, request.Seed),
+            new TrainingSettings(request.Trainer.Kind.ToString(), request.Trainer, request.TestFraction, request.Seed),
             input.Metrics,
             input.Prepared.Rows,
             new DatasetReference(request.DatasetBlob, input.Prepared.DatasetSha256),
