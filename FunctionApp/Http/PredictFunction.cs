@@ -6,7 +6,8 @@ using ServerlessML.Serving;
 
 namespace ServerlessML.Http;
 
-/// <summary><c>POST /api/predict</c>: predictions from a published model, its production version unless one is named.</summary>
+/// <summary><c>POST /api/predict</c>: predictions from a published model, its production version unless one is named;
+/// <c>?explain=true</c> adds each prediction's feature contributions.</summary>
 public sealed class PredictFunction(PredictionService predictions, IOptions<ServingOptions> options)
 {
     [Function("Predict")]
@@ -15,12 +16,17 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
         CancellationToken cancellationToken)
     {
         using var body = await ReadAsync(request, cancellationToken);
-        return new JsonResult(await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken));
+        return new JsonResult(await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken, Explain(request)));
     }
+
+    // ?explain=true adds each instance's feature contributions to the answer.
+    private static bool Explain(HttpRequest request) =>
+        request.Query.TryGetValue("explain", out var value)
+        && (bool.TryParse(value.ToString(), out var explain) ? explain : throw new InvalidRequestException($"Query parameter 'explain' must be true or false; got '{value}'."));
 
     private async Task<PooledBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        QueryOptions.Check(request);
+        QueryOptions.Check(request, "explain");
         var mediaType = RequestBody.MediaType(request);
         if (!RequestBody.IsJson(mediaType))
         {
