@@ -58,6 +58,7 @@ public sealed class FunctionMetadataTests
 
     [TestCase(nameof(PrepareDataset))]
     [TestCase(nameof(TrainModel))]
+    [TestCase(nameof(CrossValidateFold))]
     [TestCase(nameof(EvaluateModel))]
     [TestCase(nameof(EvaluateChampion))]
     [TestCase(nameof(PublishModel))]

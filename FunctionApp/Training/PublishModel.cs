@@ -33,7 +33,9 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             new DatasetReference(request.DatasetBlob, input.Prepared.DatasetSha256),
             MLNetVersion,
             input.Warnings,
-            predictions?.ToObjectFromJson<TestPredictions>(StorageJson.Options)?.Importance), cancellationToken);
+            predictions?.ToObjectFromJson<TestPredictions>(StorageJson.Options)?.Importance,
+            input.CrossValidation,
+            input.Sweep), cancellationToken);
 
         // Before any alias points at it, so that whoever looks at the version finds its plots too.
         if (predictions is not null)
