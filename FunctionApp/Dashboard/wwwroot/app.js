@@ -71,11 +71,13 @@ function page(title, ...content) {
 
 function progress(status, compact = false) {
   const phase = status.customStatus?.phase ?? (status.runtimeStatus === "Pending" ? "pending" : "preparing");
-  const at = phase === "failed" ? -1 : phases.indexOf(phase);
+  // Cross-validation and a sweep come before the final training: the bar shows them as part of it, with their count.
+  const at = phase === "failed" ? -1 : phases.indexOf(phase === "cross-validating" || phase === "sweeping" ? "training" : phase);
+  const label = status.customStatus?.progress ? `${phase}, ${status.customStatus.progress}` : phase;
   const done = status.runtimeStatus === "Completed" ? phases.length : Math.max(0, at);
-  const bar = h("progress", { max: phases.length, value: done, "aria-label": `${status.runtimeStatus}, ${phase}` });
+  const bar = h("progress", { max: phases.length, value: done, "aria-label": `${status.runtimeStatus}, ${label}` });
   return compact
-    ? h("div", { class: "compact" }, bar, h("span", { class: "muted", text: phase }))
+    ? h("div", { class: "compact" }, bar, h("span", { class: "muted", text: label }))
     : h("div", {}, bar, h("div", { class: "phases" }, phases.map((p, i) => h("span", { class: i < done ? "done" : i === at ? "now" : "", text: p }))));
 }
 
