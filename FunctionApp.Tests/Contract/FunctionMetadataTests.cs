@@ -27,6 +27,8 @@ public sealed class FunctionMetadataTests
     [TestCase("GetAlias", "api/models/{name}/aliases/{alias}", "get", "function")]
     [TestCase("SetAlias", "api/models/{name}/aliases/{alias}", "put", "admin")]
     [TestCase("GetTestPredictions", "api/models/{name}/versions/{version}/test-predictions", "get", "function")]
+    // The health report names the models being served, so it takes a key like every other read.
+    [TestCase("Health", "api/health", "get", "function")]
     // The dashboard holds no data (it calls the API with the user's key), so the page itself needs none.
     [TestCase("Dashboard", "{page?}", "get", "anonymous")]
     [TestCase("DashboardFile", "dashboard/{file}", "get", "anonymous")]

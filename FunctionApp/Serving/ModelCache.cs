@@ -83,6 +83,13 @@ public sealed class ModelCache(
         }
     }
 
+    /// <summary>The versions loaded and ready to serve, most recently used first (for the health report).</summary>
+    public IReadOnlyList<(string Model, int Version)> Loaded() =>
+        [.. _models
+            .Where(p => p.Value.Model.IsValueCreated && p.Value.Model.Value.IsCompletedSuccessfully && p.Value.Model.Value.Result is not null)
+            .OrderByDescending(p => p.Value.LastUsed)
+            .Select(p => p.Key)];
+
     /// <summary>The version an alias points at; null when the model has no such alias. Production is read through the
     /// refreshed lookup below; any other alias, rarely asked for at predict, from storage each time.</summary>
     public async Task<LoadedModel?> GetByAliasAsync(string model, string alias, CancellationToken cancellationToken) =>
