@@ -29,6 +29,8 @@ public sealed class FunctionMetadataTests
     [TestCase("GetTestPredictions", "api/models/{name}/versions/{version}/test-predictions", "get", "function")]
     // The health report names the models being served, so it takes a key like every other read.
     [TestCase("Health", "api/health", "get", "function")]
+    // The OpenAPI document describes the API and holds no data: tools fetch it without a key.
+    [TestCase("OpenApi", "api/openapi.json", "get", "anonymous")]
     // The dashboard holds no data (it calls the API with the user's key), so the page itself needs none.
     [TestCase("Dashboard", "{page?}", "get", "anonymous")]
     [TestCase("DashboardFile", "dashboard/{file}", "get", "anonymous")]

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ServerlessML.Health;
 
 /// <summary>The answer of <c>GET /api/health</c>: overall status, each dependency's check, and what serving holds in memory.</summary>
@@ -6,6 +8,7 @@ public sealed record HealthReport(string Status, IReadOnlyDictionary<string, Dep
     public const string Healthy = "healthy";
     public const string Unhealthy = "unhealthy";
 
+    [JsonIgnore]
     public bool IsHealthy => Status == Healthy;
 }
 
