@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration.Memory;
 using ServerlessML.Http;
+using ServerlessML.Telemetry;
+using OpenTelemetry.Trace;
 using ServerlessML.LocalHost.Configuration;
 using ServerlessML.LocalHost.Durable;
 using ServerlessML.LocalHost.Functions;
@@ -147,6 +149,8 @@ public static class LocalHostApp
         var local = configuration.GetSection(LocalDurableSettings.Section).Get<LocalDurableSettings>() ?? new LocalDurableSettings();
 
         services.AddServerlessML();
+        // ASP.NET Core's own request spans: a training run's trace starts at the request that started it.
+        services.AddServerlessTelemetry(configuration).WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore"));
         services.AddDurableEngine(host.DurableTask, local);
         return host;
     }

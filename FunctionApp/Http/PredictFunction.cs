@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ServerlessML.Serving;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Http;
 
@@ -14,8 +16,11 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/predict")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         using var body = await ReadAsync(request, cancellationToken);
-        return new JsonResult(await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken));
+        var response = await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken);
+        ServerlessTelemetry.RecordPrediction(response.Model, response.Version, response.Predictions.Length, Stopwatch.GetElapsedTime(started));
+        return new JsonResult(response);
     }
 
     private async Task<PooledBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ServerlessML.Data;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 using ServerlessML.Training;
 
 namespace ServerlessML.Http;
@@ -21,6 +22,11 @@ public sealed class TrainingStarter(TrainRequestReader reader, DatasetStore data
     {
         var submission = await reader.ReadAsync(request, cancellationToken);
         runId ??= Guid.NewGuid().ToString("N");
+        // The run's root in the app: the SDK carries its context into the orchestration and every activity.
+        using var span = ServerlessTelemetry.Source.StartActivity("StartTraining")?
+            .SetTag(ServerlessTelemetry.RunIdAttribute, runId)
+            .SetTag(ServerlessTelemetry.ModelAttribute, submission.Model)
+            .SetTag(ServerlessTelemetry.RowsAttribute, submission.Data.Rows);
         var (datasetBlob, kinds) = submission.Data switch
         {
             InlineData inline => (

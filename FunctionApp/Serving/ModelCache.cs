@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessML.ML;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Serving;
 
@@ -62,6 +63,7 @@ public sealed class ModelCache(
         entry.LastUsed = clock.GetTimestamp();
         if (entry.Model.Value.IsCompletedSuccessfully && entry.Model.Value.Result is { } ready)
         {
+            ServerlessTelemetry.ModelCacheHits.Add(1, ServerlessTelemetry.Tags(model, v));
             return ready;
         }
 
@@ -210,6 +212,7 @@ public sealed class ModelCache(
 
         StorageAnswered(model);
         var loaded = new LoadedModel(manifest, ModelTrainer.Load(zip.ToStream()));
+        ServerlessTelemetry.ModelCacheLoads.Add(1, ServerlessTelemetry.Tags(model, version));
         logger.LogInformation("Loaded {Model} v{Version} for serving", model, version);
         EvictBeyondCapacity();
         return loaded;

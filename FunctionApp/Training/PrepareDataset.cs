@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ServerlessML.Data;
 using ServerlessML.ML;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
@@ -14,6 +15,7 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
     [Function(nameof(PrepareDataset))]
     public async Task<PreparedDataset> RunAsync([ActivityTrigger] PrepareDatasetInput input, CancellationToken cancellationToken)
     {
+        using var span = ServerlessTelemetry.StartPhase(nameof(PrepareDataset), input.RunId);
         var request = input.Request;
         var source = BlobPath.Parse(request.DatasetBlob);
         // The request was checked against the limits before the run started; a named dataset only as far as its
@@ -40,6 +42,12 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         logger.LogInformation(
             "Prepared {Rows} rows of {Dataset} in {ParseSeconds:F3} s (download and parse, overlapped) + {SplitSeconds:F3} s (split and write): {Train} to train, {Test} to test",
             dataset.RowCount, source, parsed.TotalSeconds, (clock.Elapsed - parsed).TotalSeconds, train.Length, test.Length);
+        span?.SetTag(ServerlessTelemetry.ModelAttribute, request.Model)
+            .SetTag(ServerlessTelemetry.RowsAttribute, dataset.RowCount)
+            .SetTag("serverlessml.rows.train", train.Length)
+            .SetTag("serverlessml.rows.test", test.Length)
+            .SetTag("serverlessml.parse.duration", parsed.TotalSeconds)
+            .SetTag("serverlessml.split.duration", (clock.Elapsed - parsed).TotalSeconds);
         var labels = dataset.LabelColumn.Values;
         return new PreparedDataset(
             trainBlob.ToString(),

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
@@ -16,6 +17,7 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
     [Function(nameof(PublishModel))]
     public async Task<PublishedModel> RunAsync([ActivityTrigger] PublishModelInput input, CancellationToken cancellationToken)
     {
+        using var span = ServerlessTelemetry.StartPhase(nameof(PublishModel), input.RunId);
         var stopwatch = Stopwatch.StartNew();
         var request = input.Request;
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);
@@ -53,6 +55,9 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
         }
 
         logger.LogInformation("Published {Model} v{Version} in {PublishSeconds:F3} s; aliases now on it: {Aliases}", request.Model, version, stopwatch.Elapsed.TotalSeconds, aliases);
+        span?.SetTag(ServerlessTelemetry.ModelAttribute, request.Model)
+            .SetTag(ServerlessTelemetry.VersionAttribute, version)
+            .SetTag("serverlessml.model.aliases", string.Join(",", aliases));
         return new PublishedModel(
             version,
             ModelStore.ModelPath(request.Model, version).ToString(),
