@@ -103,9 +103,7 @@ public static class LocalHostApp
             && !uri.IsLoopback && uri.Host != "localhost").ToList();
         if (open.Count > 0 && !app.Services.GetRequiredService<IOptions<KeySettings>>().Value.Any)
         {
-            app.Logger.LogWarning(
-                "Serving on {Urls} without keys: anyone who reaches it can train, predict and delete. Set LocalHost__Keys__Master and " +
-                "LocalHost__Keys__Function__{{name}} (see the README, Keys and roles), or listen on localhost only.", string.Join(", ", open));
+            app.Logger.OpenWithoutKeys(open);
         }
     }
 

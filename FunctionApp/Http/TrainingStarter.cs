@@ -56,7 +56,7 @@ public sealed class TrainingStarter(TrainRequestReader reader, DatasetStore data
             throw;
         }
 
-        logger.LogInformation("Started training run {RunId} of {Model} on {Rows} rows of {Dataset}", runId, submission.Model, submission.Data.Rows, datasetBlob);
+        logger.TrainingStarted(runId, submission.Model, submission.Data.Rows, datasetBlob.ToString());
         return (runId, submission);
     }
 

@@ -27,7 +27,7 @@ public sealed class EvaluateModel(TrainingRunStore runs, ILogger<EvaluateModel> 
             await runs.WriteBytesAsync(TrainingRunStore.TestPredictions(runId), BinaryData.FromObjectAsJson(TestPredictions.Sample(test.Label, test.LabelColumn.Values, scores, ModelEvaluator.Weights(model, FeatureSchema.Of(test), test)), StorageJson.Options), cancellationToken);
         }
 
-        logger.LogInformation("Evaluated {CandidateBlob} on {Rows} rows in {EvaluateSeconds:F3} s: R² {RSquared}", input.CandidateBlob, test.RowCount, clock.Elapsed.TotalSeconds, metrics.RSquared);
+        logger.Evaluated(input.CandidateBlob, test.RowCount, clock.Elapsed.TotalSeconds, metrics.RSquared);
         span?.SetTag(ServerlessTelemetry.RowsAttribute, test.RowCount)
             .SetTag("serverlessml.metrics.r_squared", metrics.RSquared)
             .SetTag("serverlessml.metrics.rmse", metrics.Rmse);

@@ -39,9 +39,7 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         await runs.WriteTableAsync(testBlob, dataset, test, cancellationToken);
         var sha256 = await datasets.Sha256Async(source, cancellationToken);
 
-        logger.LogInformation(
-            "Prepared {Rows} rows of {Dataset} in {ParseSeconds:F3} s (download and parse, overlapped) + {SplitSeconds:F3} s (split and write): {Train} to train, {Test} to test",
-            dataset.RowCount, source, parsed.TotalSeconds, (clock.Elapsed - parsed).TotalSeconds, train.Length, test.Length);
+        logger.Prepared(dataset.RowCount, source.ToString(), parsed.TotalSeconds, (clock.Elapsed - parsed).TotalSeconds, train.Length, test.Length);
         span?.SetTag(ServerlessTelemetry.ModelAttribute, request.Model)
             .SetTag(ServerlessTelemetry.RowsAttribute, dataset.RowCount)
             .SetTag("serverlessml.rows.train", train.Length)

@@ -54,7 +54,7 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             aliases.Add(ModelStore.Production);
         }
 
-        logger.LogInformation("Published {Model} v{Version} in {PublishSeconds:F3} s; aliases now on it: {Aliases}", request.Model, version, stopwatch.Elapsed.TotalSeconds, aliases);
+        logger.Published(request.Model, version, stopwatch.Elapsed.TotalSeconds, aliases);
         span?.SetTag(ServerlessTelemetry.ModelAttribute, request.Model)
             .SetTag(ServerlessTelemetry.VersionAttribute, version)
             .SetTag("serverlessml.model.aliases", string.Join(",", aliases));

@@ -26,9 +26,7 @@ public sealed class TrainModel(TrainingRunStore runs, ILogger<TrainModel> logger
         var candidate = TrainingRunStore.Candidate(input.RunId);
         await runs.WriteBytesAsync(candidate, zip, cancellationToken);
 
-        logger.LogInformation(
-            "Trained run {RunId} on {Rows} rows in {FitSeconds:F3} s (reading the split {ReadSeconds:F3} s, saving {SaveSeconds:F3} s); candidate is {Bytes} bytes",
-            input.RunId, rows, fit.TotalSeconds, read.TotalSeconds, (clock.Elapsed - read - fit).TotalSeconds, zip.ToMemory().Length);
+        logger.Trained(input.RunId, rows, fit.TotalSeconds, read.TotalSeconds, (clock.Elapsed - read - fit).TotalSeconds, zip.ToMemory().Length);
         span?.SetTag(ServerlessTelemetry.RowsAttribute, rows)
             .SetTag("serverlessml.read.duration", read.TotalSeconds)
             .SetTag("serverlessml.fit.duration", fit.TotalSeconds)
