@@ -45,10 +45,11 @@ public sealed class FunctionMetadataTests
         Assert.That(trigger.GetProperty("authLevel").GetString(), Is.EqualTo(authLevel).IgnoreCase);
     }
 
-    [Test]
-    public void Train_HasADurableClientBinding()
+    [TestCase("Train")]
+    [TestCase("Health")]
+    public void Function_HasADurableClientBinding(string name)
     {
-        var bindings = Function("Train").GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString());
+        var bindings = Function(name).GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString());
 
         Assert.That(bindings, Does.Contain("durableClient"));
     }

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.Json;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using ServerlessML.Health;
+using ServerlessML.Telemetry;
 using ServerlessML.Tests.Infrastructure;
 
 namespace ServerlessML.Tests.LocalHost;
@@ -49,6 +53,30 @@ public sealed class LocalHostOperateTests
         Assert.That(checks.GetProperty("storage").GetProperty("status").GetString(), Is.EqualTo("unhealthy"));
         Assert.That(checks.GetProperty("durableBackend").GetProperty("status").GetString(), Is.EqualTo("unhealthy"));
         Assert.That(elapsed, Is.LessThan(HealthChecks.Bound + TimeSpan.FromSeconds(1)));
+    }
+
+    [Test]
+    public async Task TrainingRun_OnTheAzureStorageBackend_IsOneTraceFromTheHttpRequestThroughEveryPhase()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(ServerlessTelemetry.Name, ServerlessTelemetry.DurableTaskSource, "Microsoft.AspNetCore")
+            .AddInMemoryExporter(spans)
+            .Build();
+        await using var server = await LocalHostServer.StartAsync();
+        var model = ModelNames.Unique("local-traced");
+
+        using var response = await server.Client.PostAsync($"/api/train?model={model}&wait=60", new StringContent(SyntheticData.Csv(300), Encoding.UTF8, "text/csv"));
+        tracing.ForceFlush();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var start = spans.Single(s => s.OperationName == "StartTraining" && (string?)s.GetTagItem(ServerlessTelemetry.ModelAttribute) == model);
+        var trace = spans.Where(s => s.TraceId == start.TraceId).ToList();
+        var request = trace.Single(s => s.SpanId == start.ParentSpanId);
+        Assert.That(request.Source.Name, Is.EqualTo("Microsoft.AspNetCore"));
+        Assert.That(request.ParentSpanId, Is.EqualTo(default(ActivitySpanId)));
+        Assert.That(trace.Where(s => s.Source.Name == ServerlessTelemetry.Name).Select(s => s.OperationName),
+            Is.SupersetOf(new[] { "PrepareDataset", "TrainModel", "EvaluateModel", "PublishModel" }));
     }
 
     [Test]

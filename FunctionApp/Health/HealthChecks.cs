@@ -23,9 +23,7 @@ public sealed class HealthChecks(BlobServiceClient storage, ModelCache cache, Ti
     {
         // Both at once, so the whole answer is bounded by one check's time.
         var blob = RunAsync(ct => storage.GetBlobContainerClient(BlobContainers.Models).ExistsAsync(ct), cancellationToken);
-        // Any query of instances goes to the task hub (its instances table on Azure Storage) through the same client the
-        // app starts runs with, on either host and on any backend.
-        var hub = RunAsync(ct => durable.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 }).AsPages().GetAsyncEnumerator(ct).MoveNextAsync().AsTask(), cancellationToken);
+        var hub = RunAsync(ct => QueryTaskHubAsync(durable, ct), cancellationToken);
         var checks = new Dictionary<string, DependencyCheck> { [Storage] = await blob, [DurableBackend] = await hub };
         var loaded = cache.Loaded().Select(m => new CachedModel(m.Model, m.Version)).ToList();
         return new HealthReport(
@@ -49,6 +47,18 @@ public sealed class HealthChecks(BlobServiceClient storage, ModelCache cache, Ti
         {
             return new DependencyCheck(HealthReport.Unhealthy, Elapsed(started), Reason(e));
         }
+    }
+
+    // Any query of instances goes to the task hub (its instances table on Azure Storage) through the same client the
+    // app starts runs with, on either host and on any backend; one page of one instance is enough to know it answers.
+    private static async Task<bool> QueryTaskHubAsync(DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        await foreach (var _ in durable.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 }).AsPages().WithCancellation(cancellationToken))
+        {
+            break;
+        }
+
+        return true;
     }
 
     private long Elapsed(long started) => (long)clock.GetElapsedTime(started).TotalMilliseconds;
