@@ -100,6 +100,21 @@ public sealed class OpenApiAnswersTests
         Matches("Health", await CallAsync<HealthFunction>(HttpExchange.Get("/api/health"), (f, e) => f.RunAsync(e.Request, _host.Client, CancellationToken.None)), 200);
     }
 
+    [Test]
+    public void SampleRequests_JsonBodies_MatchTheirOperationsRequestSchema()
+    {
+        var requests = SampleRequests().Where(r => r.ContentType == "application/json").ToList();
+
+        Assert.That(requests, Is.Not.Empty);
+        foreach (var (method, path, contentType, body) in requests)
+        {
+            var operationId = OperationId(method, path);
+            var result = RequestSchema(operationId, contentType!).Evaluate(JsonDocument.Parse(body).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+            Assert.That(result.IsValid, $"{method} {path}: the body does not match {operationId}'s request schema:\n{body}");
+        }
+    }
+
     private Task<HttpExchange> PredictAsync(string body) =>
         CallAsync<PredictFunction>(new HttpExchange("/api/predict", "application/json", body), (f, e) => f.RunAsync(e.Request, CancellationToken.None));
 
@@ -120,12 +135,56 @@ public sealed class OpenApiAnswersTests
         Assert.That(result.IsValid, $"{operationId} {status} {mediaType} does not match its documented schema: {string.Join("; ", errors)}\n{answer.Body}");
     }
 
+    // The requests of samples/requests.http that go to {{baseUrl}}: method, path, Content-Type and body.
+    private static IEnumerable<(string Method, string Path, string? ContentType, string Body)> SampleRequests()
+    {
+        var text = File.ReadAllText(Path.Combine(Azurite.RepoRoot(), "samples", "requests.http")).ReplaceLineEndings("\n");
+        foreach (var block in text.Split("\n###"))
+        {
+            var lines = block.Split('\n').Where(l => !l.StartsWith('#')).SkipWhile(l => !l.Contains(" {{baseUrl}}/", StringComparison.Ordinal)).ToList();
+            if (lines.Count == 0)
+            {
+                continue;
+            }
+
+            var request = lines[0].Split(' ');
+            var headers = lines.Skip(1).TakeWhile(l => l.Length > 0).ToList();
+            var contentType = headers.Where(h => h.StartsWith("Content-Type:", StringComparison.OrdinalIgnoreCase)).Select(h => h["Content-Type:".Length..].Trim()).FirstOrDefault();
+            yield return (request[0], request[1]["{{baseUrl}}".Length..].Split('?')[0], contentType, string.Join('\n', lines.Skip(1 + headers.Count)).Trim());
+        }
+    }
+
+    private static string OperationId(string method, string path)
+    {
+        using var document = JsonDocument.Parse(s_text);
+        var operation = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method.ToLowerInvariant());
+        return operation.GetProperty("operationId").GetString()!;
+    }
+
+    private static JsonSchema RequestSchema(string operationId, string mediaType)
+    {
+        using var document = JsonDocument.Parse(s_text);
+        var body = Operation(document.RootElement, operationId).GetProperty("requestBody").GetProperty("content").GetProperty(mediaType).GetProperty("schema");
+        return Build(document.RootElement, body, $"{operationId}/request");
+    }
+
+    private static JsonElement Operation(JsonElement root, string operationId) =>
+        root.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject())
+            .Single(o => o.Value.ValueKind == JsonValueKind.Object && o.Value.TryGetProperty("operationId", out var id) && id.GetString() == operationId).Value;
+
+    private static JsonSchema Build(JsonElement root, JsonElement schema, string name)
+    {
+        var definitions = root.GetProperty("components").GetProperty("schemas").GetRawText();
+        var text = $$"""{"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": {{definitions}}, "allOf": [{{schema.GetRawText()}}]}"""
+            .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
+        return JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri($"https://serverlessml.test/{name}/{Guid.NewGuid():N}"));
+    }
+
     private static JsonSchema Schema(string operationId, int status, string mediaType)
     {
         using var document = JsonDocument.Parse(s_text);
         var root = document.RootElement;
-        var operation = root.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject())
-            .Single(o => o.Value.ValueKind == JsonValueKind.Object && o.Value.TryGetProperty("operationId", out var id) && id.GetString() == operationId).Value;
+        var operation = Operation(root, operationId);
         Assert.That(operation.GetProperty("responses").TryGetProperty(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response), $"{operationId} does not document {status}");
         if (response.TryGetProperty("$ref", out var reference))
         {
@@ -133,10 +192,6 @@ public sealed class OpenApiAnswersTests
         }
 
         Assert.That(response.TryGetProperty("content", out var content) && content.TryGetProperty(mediaType, out _), $"{operationId} {status} documents no {mediaType} body");
-        var schema = content.GetProperty(mediaType).GetProperty("schema").GetRawText();
-        var definitions = root.GetProperty("components").GetProperty("schemas").GetRawText();
-        var text = $$"""{"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": {{definitions}}, "allOf": [{{schema}}]}"""
-            .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
-        return JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri($"https://serverlessml.test/{operationId}/{status}/{Guid.NewGuid():N}"));
+        return Build(root, content.GetProperty(mediaType).GetProperty("schema"), $"{operationId}/{status}");
     }
 }
