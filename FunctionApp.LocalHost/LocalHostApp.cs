@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
 using ServerlessML.Http;
 using ServerlessML.Telemetry;
-using OpenTelemetry.Trace;
 using ServerlessML.LocalHost.Configuration;
 using ServerlessML.LocalHost.Durable;
 using ServerlessML.LocalHost.Functions;
@@ -148,7 +147,7 @@ public static class LocalHostApp
 
         services.AddServerlessML();
         // ASP.NET Core's own request spans: a training run's trace starts at the request that started it.
-        services.AddServerlessTelemetry(configuration).WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore"));
+        services.AddServerlessTelemetry(configuration, "Microsoft.AspNetCore");
         services.AddDurableEngine(host.DurableTask, local);
         return host;
     }

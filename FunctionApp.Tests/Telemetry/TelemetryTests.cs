@@ -113,9 +113,12 @@ public sealed class TelemetryTests
         }
     }
 
-    [TestCase(null, null, null)]
-    [TestCase("InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/", "http://127.0.0.1:9", "true")]
-    public void Registration_WithOrWithoutExporters_BuildsTheProviders(string? azureMonitor, string? otlp, string? console)
+    [TestCase(null, null, null, false)]
+    [TestCase("InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/", null, null, true)]
+    [TestCase(null, "http://127.0.0.1:9", null, true)]
+    [TestCase(null, null, "true", true)]
+    [TestCase("InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/", "http://127.0.0.1:9", "true", true)]
+    public void Registration_ListensOnlyWhenSomethingExports(string? azureMonitor, string? otlp, string? console, bool listens)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -127,8 +130,11 @@ public sealed class TelemetryTests
         services.AddServerlessTelemetry(configuration);
         using var provider = services.BuildServiceProvider();
 
-        Assert.That(provider.GetService<TracerProvider>(), Is.Not.Null);
-        Assert.That(provider.GetService<MeterProvider>(), Is.Not.Null);
+        var tracer = provider.GetService<TracerProvider>();
+        var meter = provider.GetService<MeterProvider>();
+
+        Assert.That(tracer is not null, Is.EqualTo(listens));
+        Assert.That(meter is not null, Is.EqualTo(listens));
     }
 
     private async Task<HttpExchange> TrainAsync(string model, string csv)

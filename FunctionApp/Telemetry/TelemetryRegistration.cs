@@ -15,22 +15,29 @@ public static class TelemetryRegistration
     public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>
-    /// OpenTelemetry for either host: the app's spans and metrics and the Durable Task SDK's spans, exported to Azure
-    /// Monitor when <see cref="AzureMonitorSetting"/> is set, and over OTLP or to the console as <see cref="TelemetryOptions"/>
-    /// says. With none of them, spans and metrics are made only for in-process listeners (the tests).
+    /// OpenTelemetry for either host: the app's spans and metrics, the Durable Task SDK's spans and the host's own
+    /// <paramref name="hostSources"/>, exported to Azure Monitor when <see cref="AzureMonitorSetting"/> is set, and over
+    /// OTLP or to the console as <see cref="TelemetryOptions"/> says. With none of them nothing listens, so spans and
+    /// metrics cost nothing (tests and tools can still listen for themselves).
     /// </summary>
-    public static OpenTelemetryBuilder AddServerlessTelemetry(this IServiceCollection services, IConfiguration configuration)
+    public static OpenTelemetryBuilder AddServerlessTelemetry(this IServiceCollection services, IConfiguration configuration, params string[] hostSources)
     {
+        var builder = services.AddOpenTelemetry();
         // Read here, not through IOptions: which exporters exist is decided while the services are registered.
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        var builder = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServerlessTelemetry.Name))
-            .WithTracing(tracing => tracing.AddSource(ServerlessTelemetry.Name, ServerlessTelemetry.DurableTaskSource))
+        var azureMonitor = configuration[AzureMonitorSetting];
+        if (string.IsNullOrWhiteSpace(azureMonitor) && options.OtlpEndpoint is null && !options.Console)
+        {
+            return builder;
+        }
+
+        builder.ConfigureResource(resource => resource.AddService(ServerlessTelemetry.Name))
+            .WithTracing(tracing => tracing.AddSource([ServerlessTelemetry.Name, ServerlessTelemetry.DurableTaskSource, .. hostSources]))
             .WithMetrics(metrics => metrics.AddMeter(ServerlessTelemetry.Name));
 
-        if (configuration[AzureMonitorSetting] is { Length: > 0 } connectionString)
+        if (!string.IsNullOrWhiteSpace(azureMonitor))
         {
-            builder.UseAzureMonitorExporter(o => o.ConnectionString = connectionString);
+            builder.UseAzureMonitorExporter(o => o.ConnectionString = azureMonitor);
         }
 
         if (options.OtlpEndpoint is { } endpoint)
