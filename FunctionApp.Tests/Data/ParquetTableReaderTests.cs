@@ -145,6 +145,29 @@ public sealed class ParquetTableReaderTests
         Assert.That(error!.Message, Does.StartWith("Column 'City' has more than 1 distinct text values"));
     }
 
+    [Test]
+    public async Task SampleParquet_HoldsWhatTheSampleCsvHolds()
+    {
+        var samples = Path.Combine(Azurite.RepoRoot(), "samples");
+        var options = new DatasetReadOptions { Label = "price" };
+
+        var fromParquet = await ParquetTableReader.ReadAsync(File.OpenRead(Path.Combine(samples, "houses.parquet")), options, CancellationToken.None);
+        var fromCsv = CsvTableReader.Read(await File.ReadAllBytesAsync(Path.Combine(samples, "houses.csv")), options);
+
+        Assert.That(fromParquet.Table.Columns.Select(c => (c.Name, c.Kind)), Is.EqualTo(fromCsv.Table.Columns.Select(c => (c.Name, c.Kind))));
+        foreach (var column in fromCsv.Table.Columns)
+        {
+            Assert.That(Values(fromParquet.Table[column.Name]), Is.EqualTo(Values(column)), column.Name);
+        }
+    }
+
+    private static IEnumerable<object?> Values(Column column) => column switch
+    {
+        NumericColumn numeric => numeric.Values.Cast<object?>(),
+        CategoricalColumn categorical => Enumerable.Range(0, categorical.Count).Select(categorical.ValueAt),
+        _ => throw new ArgumentOutOfRangeException(nameof(column)),
+    };
+
     public sealed class Dated
     {
         public DateTime Sold { get; init; }
