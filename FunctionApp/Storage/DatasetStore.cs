@@ -167,7 +167,7 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         }
 
         await WriteSummaryAsync(container, summary, cancellationToken);
-        logger.LogInformation("Uploaded dataset {Dataset}: {Bytes} bytes, {Rows} rows", name, bytes, profile.Rows);
+        logger.UploadedParquet(name, bytes, profile.Rows);
         return summary;
     }
 
