@@ -23,6 +23,7 @@ public sealed class FunctionMetadataTests
     [TestCase("GetModel", "api/models/{name}", "get", "function")]
     [TestCase("GetModelVersion", "api/models/{name}/versions/{version}", "get", "function")]
     [TestCase("DownloadModel", "api/models/{name}/versions/{version}/model.zip", "get", "function")]
+    [TestCase("ExportOnnx", "api/models/{name}/versions/{version}/model.onnx", "get", "function")]
     [TestCase("DeleteModelVersion", "api/models/{name}/versions/{version}", "delete", "admin")]
     [TestCase("GetAlias", "api/models/{name}/aliases/{alias}", "get", "function")]
     [TestCase("SetAlias", "api/models/{name}/aliases/{alias}", "put", "admin")]
@@ -62,6 +63,7 @@ public sealed class FunctionMetadataTests
 
     [TestCase(nameof(PrepareDataset))]
     [TestCase(nameof(TrainModel))]
+    [TestCase(nameof(CrossValidateFold))]
     [TestCase(nameof(EvaluateModel))]
     [TestCase(nameof(EvaluateChampion))]
     [TestCase(nameof(PublishModel))]

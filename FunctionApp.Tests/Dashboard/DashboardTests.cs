@@ -87,7 +87,7 @@ public sealed class DashboardTests
         Assert.That(profile, Does.Contain("400 rows").And.Contain("city").And.Contain("categorical"));
         Assert.That(await marks.CountAsync(), Is.EqualTo(sample.GetProperty("points").GetArrayLength()));
         Assert.That(sample.GetProperty("points").GetArrayLength(), Is.EqualTo(80));
-        Assert.That(await _page.Locator("section[aria-label='Feature weights'] svg rect").CountAsync(), Is.GreaterThan(5), "a bar per feature or category");
+        Assert.That(await _page.Locator("section[aria-label='Feature importance'] svg rect").CountAsync(), Is.GreaterThan(5), "a bar per feature or category level");
     }
 
     [Test]
@@ -122,6 +122,24 @@ public sealed class DashboardTests
         Assert.That(value, Is.EqualTo(SyntheticData.Truth(1.5, -0.5, "Oslo")).Within(0.5));
         Assert.That(await _page.GetAttributeAsync("#f-x1", "placeholder"), Does.Match(@"-?\d.* – \d"), "the training range is the hint");
         Assert.That(await _page.Locator("label[for='f-city']").CountAsync(), Is.EqualTo(1), "every input has its label");
+    }
+
+    [Test]
+    public async Task PredictForm_ValueOutsideTheTrainingRange_ShowsTheWarningAndTheContributions()
+    {
+        var model = await TrainAsync(ModelNames.Unique("explain"));
+
+        await _page.GotoAsync($"{Base}/#/predict/{model}");
+        await _page.FillAsync("#f-x1", "50");
+        await _page.FillAsync("#f-x2", "0");
+        await _page.SelectOptionAsync("#f-city", "Oslo");
+        await _page.ClickAsync("button:text('Predict')");
+        var warning = _page.Locator("#prediction ul.warn li");
+        await Expect(warning).ToContainTextAsync("x1: 50 is above the training range");
+        await ScreenshotAsync("predict-explained");
+
+        var contributions = await _page.Locator("#prediction svg desc").TextContentAsync();
+        Assert.That(contributions, Does.Contain("x1:").And.Contain("x2:").And.Contain("city:"));
     }
 
     [Test]

@@ -52,6 +52,65 @@ public sealed class PredictFunctionTests
         Assert.That(response.Json.GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()), Has.All.Matches<double>(double.IsFinite));
     }
 
+    [Test]
+    public async Task Predict_ValueOutsideTrainingRangeAndUnseenCategory_AnswersWithWarnings()
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1, "x2": 0, "city": "Oslo"}, {"x1": 50, "x2": 0, "city": "Reykjavík"}]}""");
+
+        var warnings = response.Json.GetProperty("warnings").EnumerateArray()
+            .Select(w => (Instance: w.GetProperty("instance").GetInt32(), Feature: w.GetProperty("feature").GetString(), Message: w.GetProperty("message").GetString()!))
+            .ToArray();
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.GetProperty("predictions").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(warnings.Select(w => (w.Instance, w.Feature)), Is.EqualTo(new[] { (1, "x1"), (1, "city") }));
+        Assert.That(warnings[0].Message, Does.StartWith("50 is above the training range"));
+        Assert.That(warnings[1].Message, Does.StartWith("'Reykjavík' was never seen in training"));
+    }
+
+    [Test]
+    public async Task Predict_ExplainTrue_AnswersEachInstancesContributionsByFeature()
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 4, "x2": 0, "city": "Oslo"}, {"x1": -4, "x2": 0, "city": "Bergen"}]}""", query: "?explain=true");
+
+        var explanations = response.Json.GetProperty("explanations").EnumerateArray()
+            .Select(e => e.GetProperty("contributions").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()))
+            .ToArray();
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(explanations, Has.Length.EqualTo(2));
+        Assert.That(explanations[0].Keys, Is.EqualTo(new[] { "x1", "x2", "city" }));
+        Assert.That(explanations[0]["x1"], Is.GreaterThan(5), "3·x1 at 4 is well above its mean");
+        Assert.That(explanations[1]["x1"], Is.LessThan(-5));
+        Assert.That(explanations[0]["city"], Is.GreaterThan(explanations[1]["city"]), "Oslo adds 4, Bergen takes 1");
+    }
+
+    [Test]
+    public async Task Predict_WithoutExplain_AnswersWithoutExplanations()
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1, "x2": 0, "city": "Oslo"}]}""", query: "?explain=false");
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.TryGetProperty("explanations", out _), Is.False);
+    }
+
+    [TestCase("?explain=yes", "Query parameter 'explain' must be true or false; got 'yes'.")]
+    [TestCase("?explian=true", "did you mean 'explain'?")]
+    public async Task Predict_BadExplain_Answers400(string query, string detail)
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1, "x2": 0, "city": "Oslo"}]}""", query: query);
+
+        Assert.That(response.Status, Is.EqualTo(400), response.Body);
+        Assert.That(response.Json.GetProperty("detail").GetString(), Does.Contain(detail));
+    }
+
+    [Test]
+    public async Task Predict_ValuesSeenInTraining_AnswersWithoutWarnings()
+    {
+        var response = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1, "x2": null, "city": null}]}""");
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.TryGetProperty("warnings", out _), Is.False, response.Body);
+    }
+
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo"}]}""", 404, "has no version 9")]
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "city": "Oslo"}]}""", 400, "instances[0] has no 'x2'")]
     [TestCase("""{"model": "MODEL", "instances": [{"x1": 1, "x2": 2, "city": "Oslo", "x9": 4}]}""", 400, "instances[0] has 'x9', which is not a feature")]
@@ -114,9 +173,9 @@ public sealed class PredictFunctionTests
         Assert.That(response.Status, Is.EqualTo(415));
     }
 
-    private async Task<HttpExchange> PredictAsync(string body, string contentType = "application/json")
+    private async Task<HttpExchange> PredictAsync(string body, string contentType = "application/json", string query = "")
     {
-        var exchange = new HttpExchange("/api/predict", contentType, body);
+        var exchange = new HttpExchange("/api/predict", contentType, body, query);
         return await Functions.CallAsync<PredictFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, CancellationToken.None));
     }
 }

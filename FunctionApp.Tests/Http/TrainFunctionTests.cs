@@ -64,6 +64,49 @@ public sealed class TrainFunctionTests
         Assert.That(manifest.Rows, Is.EqualTo(new RowCounts(35, 15)));
     }
 
+    [TestCase("?trainer=fasttree", "FastTree")]
+    [TestCase("?trainer=LightGbm", "LightGbm")]
+    [TestCase("?trainer=sdca", "Sdca")]
+    public async Task Train_TrainerOption_TrainsWithItAndRecordsItInTheManifest(string query, string recorded)
+    {
+        var model = ModelNames.Unique("trainer");
+
+        var response = await TrainAsync("text/csv", SyntheticData.Csv(300, withCity: true), $"{query}&model={model}&wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(manifest!.Training.Trainer, Is.EqualTo(recorded));
+        Assert.That(response.Json.GetProperty("score").GetDouble(), Is.GreaterThan(0.8));
+    }
+
+    [Test]
+    public async Task Train_TrainerAutoWithFolds_SweepsAndAnswersTheLeaderboardAndCrossValidation()
+    {
+        var model = ModelNames.Unique("auto");
+
+        var response = await TrainAsync("text/csv", SyntheticData.Csv(300), $"?model={model}&trainer=auto&sweep=3&folds=2&wait=60");
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        var sweep = response.Json.GetProperty("sweep");
+        Assert.That(sweep.GetProperty("tried").GetInt32(), Is.EqualTo(3));
+        Assert.That(sweep.GetProperty("leaderboard")[0].GetProperty("trainer").GetProperty("kind").GetString(), Is.EqualTo("sdca"), "the data is linear");
+        Assert.That(response.Json.GetProperty("crossValidation").GetProperty("folds").GetInt32(), Is.EqualTo(2));
+        Assert.That(response.Json.GetProperty("crossValidation").GetProperty("rmseMean").GetDouble(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Train_JsonTrainerObjectWithName_TrainsWithThatTrainer()
+    {
+        var model = ModelNames.Unique("trainer");
+        var body = $$"""{"model": "{{model}}", "trainer": {"name": "fasttree"}, "data": [{{string.Join(",", Enumerable.Range(0, 60).Select(i => $"[{i}, {i * i}]"))}}]}""";
+
+        var response = await TrainAsync("application/json", body, "?wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(manifest!.Training.Options.Kind, Is.EqualTo(ServerlessML.ML.TrainerKind.FastTree));
+    }
+
     [Test]
     public async Task Train_BareArrayOfRows_UsesLastValueAsLabel()
     {
@@ -89,6 +132,15 @@ public sealed class TrainFunctionTests
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?testFraction=1.5", 400, "testFraction must be between 0 and 1")]
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?seed=abc", 400, "Query parameter 'seed' must be a whole number")]
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?l2=-1", 400, "l2 must be zero or a positive number")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?trainer=xgboost", 400, "trainer must be sdca, fasttree, lightgbm or auto (a sweep); got 'xgboost'.")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?trainer=fasttree&maxIterations=10", 400, "trainer=fasttree takes none of them")]
+    [TestCase("application/json", "{\"trainer\": \"sdca\", \"data\": [[1,2],[2,3],[3,4],[4,5],[5,6]]}", "?trainer=sdca", 400, "'trainer' is given both in the query string and in the body")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?folds=1", 400, "folds must be between 2 and 10; got 1.")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?sweep=maybe", 400, "Query parameter 'sweep' must be true, false or a number of candidates from 1; got 'maybe'.")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?sweep=true&trainer=fasttree", 400, "A sweep chooses the trainer by cross-validated RMSE, so it cannot go with trainer=fasttree")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?trainer=auto&sweep=false", 400, "trainer=auto sweeps over the trainers; it cannot go with sweep=false")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?sweep=4&l2=0.1", 400, "A sweep chooses l2, l1 and maxIterations itself")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?trainer=atuo", 400, "Did you mean 'auto'?")]
     [TestCase("application/json", "{\"data\": [[1,2],[2,3],[3,4],[4,5],[5,6]], \"lable\": \"y\"}", "", 400, "'lable', which is not an option")]
     [TestCase("application/json", "{\"data\": [[1,2],[2,3],[3,4],[4,5]", "", 400, "The body is not valid JSON")]
     [TestCase("application/json", "{\"data\": [{\"x\":1,\"y\":2},{\"x\":true,\"y\":3}]}", "", 400, "data[1].x: 'x' must be a number, a string or null, not the boolean true")]

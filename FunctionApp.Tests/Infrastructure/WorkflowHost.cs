@@ -42,11 +42,14 @@ internal sealed class WorkflowHost : IAsyncDisposable
     }
 
     /// <summary>Stages a CSV the way the train function does, then runs the orchestration on it to the end.</summary>
-    public async Task<OrchestrationMetadata> TrainAsync(string model, string csv, string? label = null, IReadOnlyDictionary<string, ColumnKind>? kinds = null)
+    /// <param name="options">Changes to the request the test needs, such as folds or a sweep.</param>
+    public async Task<OrchestrationMetadata> TrainAsync(
+        string model, string csv, string? label = null, IReadOnlyDictionary<string, ColumnKind>? kinds = null, Func<TrainingRequest, TrainingRequest>? options = null)
     {
         var runId = Guid.NewGuid().ToString("N");
         var staged = await Get<DatasetStore>().StageAsync(model, runId, SyntheticData.Bytes(csv), CancellationToken.None);
         var request = new TrainingRequest(model, staged.ToString(), label ?? csv[..csv.IndexOf('\n', StringComparison.Ordinal)].Split(',')[^1], kinds, 0.2, 42, new TrainerOptions());
+        request = options?.Invoke(request) ?? request;
         await Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), request, new StartOrchestrationOptions(runId));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         return await Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, cancel.Token);

@@ -135,7 +135,8 @@ internal static class RequestCatalogue
         yield return new(c, "no content type", "POST", "/api/predict", Utf8($$"""{"model": "{{Model}}", "rows": [{{Row}}]}"""), null, 415, "The request has no Content-Type");
         yield return new(c, "empty body", "POST", "/api/predict", [], Json, 400, "The request body is empty");
         yield return new(c, "gzip", "POST", "/api/predict", Utf8($$"""{"model": "{{Model}}", "rows": [{{Row}}]}"""), Json, 415, "Content-Encoding 'gzip' is not supported", s_gzip);
-        yield return new(c, "unknown query parameter", "POST", "/api/predict?explain=true", Utf8($$"""{"model": "{{Model}}", "rows": [{{Row}}]}"""), Json, 400, "Query parameter 'explain' is not understood: POST /api/predict takes no query parameters");
+        yield return new(c, "unknown query parameter", "POST", "/api/predict?explian=true", Utf8($$"""{"model": "{{Model}}", "rows": [{{Row}}]}"""), Json, 400, "Query parameter 'explian' is not an option; did you mean 'explain'?");
+        yield return new(c, "explain not a boolean", "POST", "/api/predict?explain=1", Utf8($$"""{"model": "{{Model}}", "rows": [{{Row}}]}"""), Json, 400, "Query parameter 'explain' must be true or false; got '1'.");
         yield return new(c, "more instances than allowed", "POST", "/api/predict", Utf8($$"""{"model": "{{Model}}", "rows": [{{string.Join(",", Enumerable.Repeat(Row, 100_001))}}]}"""), Json, 413, "Send at most 100,000 rows per request (Serving__MaxInstances)");
         yield return new(c, "body over 32 MB", "POST", "/api/predict", LargeBody, Json, 413, "The body is larger than the 33,554,432 bytes allowed (Serving__MaxRequestBytes). Send less data, or raise the limit.");
     }
@@ -191,7 +192,10 @@ internal static class RequestCatalogue
         yield return Train("data given twice", $$"""{"model": "{{Bad}}", "data": {{s_records}}, "data": []}""", 400, "'data' more than once");
         yield return Train("misspelt trainer option", $$"""{"model": "{{Bad}}", "trainer": {"maxIteration": 5}, "data": {{s_records}}}""", 400, "'trainer' has 'maxIteration', which is not an option; did you mean 'maxIterations'?");
         yield return Train("trainer option given twice", $$"""{"model": "{{Bad}}", "trainer": {"l2": 1, "l2": 2}, "data": {{s_records}}}""", 400, "'trainer' has 'l2' more than once");
-        yield return Train("trainer not an object", $$"""{"model": "{{Bad}}", "trainer": 5, "data": {{s_records}}}""", 400, "'trainer' must be an object");
+        yield return Train("trainer neither a name nor an object", $$"""{"model": "{{Bad}}", "trainer": 5, "data": {{s_records}}}""", 400, "'trainer' must be a trainer's name such as \"fasttree\", or an object");
+        yield return Train("unknown trainer", $$"""{"model": "{{Bad}}", "trainer": "fastree", "data": {{s_records}}}""", 400, "trainer must be sdca, fasttree, lightgbm or auto (a sweep); got 'fastree'. Did you mean 'fasttree'?");
+        yield return Train("trainer name not a string", $$"""{"model": "{{Bad}}", "trainer": {"name": 3}, "data": {{s_records}}}""", 400, "'trainer' must be a trainer's name such as \"fasttree\"; got 3");
+        yield return Train("SDCA settings for a tree trainer", $$"""{"model": "{{Bad}}", "trainer": {"name": "lightgbm", "l2": 0.1}, "data": {{s_records}}}""", 400, "l2, l1 and maxIterations are settings of the sdca trainer; trainer=lightgbm takes none of them");
         yield return Train("maxIterations of 100 million", $$"""{"model": "{{Bad}}", "trainer": {"maxIterations": 100000000}, "data": {{s_records}}}""", 400, "maxIterations must be between 1 and 10,000");
         yield return Train("l2 negative", $$"""{"model": "{{Bad}}", "trainer": {"l2": -0.5}, "data": {{s_records}}}""", 400, "l2 must be zero or a positive number");
         yield return Train("l1 out of range", $$"""{"model": "{{Bad}}", "trainer": {"l1": 1e400}, "data": {{s_records}}}""", 400, "l1 must be zero or a positive number");

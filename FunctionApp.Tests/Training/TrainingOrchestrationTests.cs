@@ -100,6 +100,8 @@ public sealed class TrainingOrchestrationTests
         Assert.That(manifest.Schema.Features[2].Levels, Is.EquivalentTo(SyntheticData.Cities));
         Assert.That(manifest.Training, Is.EqualTo(new TrainingSettings("Sdca", new ServerlessML.ML.TrainerOptions(), 0.2, 42)));
         Assert.That(manifest.MLNetVersion, Does.StartWith("5."));
+        Assert.That(manifest.Importance!.Select(i => i.Feature), Is.EquivalentTo(new[] { "x1", "x2", "city=Oslo", "city=Bergen", "city=Tromsø" }));
+        Assert.That(manifest.Importance![0].Feature, Is.EqualTo("x1"));
     }
 
     [Test]

@@ -51,7 +51,7 @@ public static class DatasetSplit
 
     // Fisher–Yates with SplitMix64: a generator defined here rather than System.Random, so the split a seed
     // gives can never change with the runtime.
-    private static int[] Shuffle(int count, int seed)
+    internal static int[] Shuffle(int count, int seed)
     {
         var order = new int[count];
         for (var i = 0; i < count; i++)

@@ -60,6 +60,23 @@ public sealed class ModelFunctions(ModelRegistry registry, Callers callers)
         };
     }
 
+    /// <summary>The version as an ONNX graph: one input per feature under its own name, shaped [N, 1] (float, or string
+    /// for a category), and the prediction as <c>Score.output</c>. 409 when the model has a part ONNX cannot express.</summary>
+    [Function("ExportOnnx")]
+    public async Task<IActionResult> ExportOnnxAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/models/{name}/versions/{version}/model.onnx")] HttpRequest request,
+        string name,
+        string version,
+        CancellationToken cancellationToken)
+    {
+        QueryOptions.Check(request);
+        var (model, number) = Version(name, version);
+        return new FileContentResult(await registry.ExportOnnxAsync(model, number, cancellationToken), "application/octet-stream")
+        {
+            FileDownloadName = $"{model}-v{number}.onnx",
+        };
+    }
+
     /// <summary>A sample of at most 2,000 of the version's test rows, actual and predicted: what its plots are drawn from.</summary>
     [Function("GetTestPredictions")]
     public async Task<IActionResult> GetTestPredictionsAsync(

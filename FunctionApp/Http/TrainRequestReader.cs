@@ -20,9 +20,12 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
     public const double DefaultTestFraction = 0.2;
     public const int DefaultSeed = 42;
 
-    private static readonly string[] s_bodyOptions = ["model", "label", "testFraction", "seed", "trainer", "promote", "wait", "data", "dataset"];
-    private static readonly string[] s_trainerOptions = ["l2", "l1", "maxIterations"];
-    private static readonly string[] s_queryOptions = ["model", "label", "testFraction", "seed", "l2", "l1", "maxIterations", "promote", "wait", "dataset"];
+    private static readonly string[] s_bodyOptions = ["model", "label", "testFraction", "seed", "trainer", "folds", "sweep", "promote", "wait", "data", "dataset"];
+    private static readonly string[] s_trainerOptions = ["name", "l2", "l1", "maxIterations"];
+    private static readonly string[] s_queryOptions = ["model", "label", "testFraction", "seed", "trainer", "l2", "l1", "maxIterations", "folds", "sweep", "promote", "wait", "dataset"];
+
+    /// <summary>Folds a sweep cross-validates with when the request does not say.</summary>
+    public const int DefaultSweepFolds = 5;
 
     public async Task<TrainSubmission> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -185,7 +188,25 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             "never" => PromotionPolicy.Never,
             var other => throw new InvalidRequestException($"promote must be auto, always or never; got '{other}'."),
         };
-        var trainer = new TrainerOptions(settings.NonNegative("l2"), settings.NonNegative("l1"), iterations);
+        var trainerName = settings.TrainerName();
+        var sweep = Sweep(settings.Sweep(), trainerName);
+        var trainer = new TrainerOptions(settings.NonNegative("l2"), settings.NonNegative("l1"), iterations, sweep is null ? TrainerKindOf(trainerName) : TrainerKind.Sdca);
+        if (sweep is not null && (trainer.L2 ?? trainer.L1 ?? (float?)trainer.MaxIterations) is not null)
+        {
+            throw new InvalidRequestException("A sweep chooses l2, l1 and maxIterations itself; leave them out, or train one trainer without sweep.");
+        }
+
+        var folds = settings.Int("folds") ?? (sweep is null ? 0 : DefaultSweepFolds);
+        if (folds != 0 && folds is < CrossValidation.MinFolds or > CrossValidation.MaxFolds)
+        {
+            throw new InvalidRequestException($"folds must be between {CrossValidation.MinFolds} and {CrossValidation.MaxFolds}; got {folds}. Leave it out to train without cross-validation{(sweep is null ? "" : $" (a sweep then uses {DefaultSweepFolds})")}.");
+        }
+
+        if (!trainer.IsLinear && (trainer.L2 ?? trainer.L1 ?? (float?)trainer.MaxIterations) is not null)
+        {
+            throw new InvalidRequestException($"l2, l1 and maxIterations are settings of the sdca trainer; trainer={trainer.Name} takes none of them. Leave them out, or train with trainer=sdca.");
+        }
+
         var wait = settings.Int("wait") ?? 0;
         if (wait < 0)
         {
@@ -194,8 +215,30 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
 
         // More than the cap waits the cap: the answer is the same 202 a shorter wait gives, never a wrong one.
         wait = Math.Min(wait, options.Value.MaxWaitSeconds);
-        return new TrainSubmission(model, testFraction, settings.Int("seed") ?? DefaultSeed, trainer, promote, TimeSpan.FromSeconds(wait), data);
+        return new TrainSubmission(model, testFraction, settings.Int("seed") ?? DefaultSeed, trainer, promote, TimeSpan.FromSeconds(wait), data, folds, sweep);
     }
+
+    // sweep=true tries every candidate, sweep=N the first N; trainer=auto is sweep=true. Null: no sweep.
+    private SweepRequest? Sweep(int? sweep, string? trainer)
+    {
+        var auto = string.Equals(trainer, "auto", StringComparison.OrdinalIgnoreCase);
+        var all = SweepCandidates.All.Count;
+        var budget = options.Value.MaxSweepSeconds;
+        return (sweep, auto) switch
+        {
+            (null, false) or (0, false) => null,
+            (null, true) => new SweepRequest(all, budget),
+            (0, true) => throw new InvalidRequestException("trainer=auto sweeps over the trainers; it cannot go with sweep=false. Name a trainer (sdca, fasttree, lightgbm) to train one."),
+            (_, false) when trainer is not null => throw new InvalidRequestException($"A sweep chooses the trainer by cross-validated RMSE, so it cannot go with trainer={trainer}. Leave trainer out, or use trainer=auto."),
+            ({ } count, _) => new SweepRequest(Math.Min(count, all), budget),
+        };
+    }
+
+    private static TrainerKind TrainerKindOf(string? name) =>
+        name is null ? TrainerKind.Sdca
+        : TrainerOptions.Names.FirstOrDefault(n => string.Equals(n.Value, name, StringComparison.OrdinalIgnoreCase)) is { Value: not null } known ? known.Key
+        : throw new InvalidRequestException(
+            $"trainer must be {string.Join(", ", TrainerOptions.Names.Values)} or auto (a sweep); got '{name}'.{(QueryOptions.Closest(name, [.. TrainerOptions.Names.Values, "auto"]) is { } meant ? $" Did you mean '{meant}'?" : "")} Leave it out for sdca.");
 
     /// <summary>Options from the query string or the JSON body; naming one in both places is refused as ambiguous.</summary>
     private sealed class Settings
@@ -214,16 +257,55 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             }
 
             CheckNames(b, s_bodyOptions, "The JSON body");
-            if (b.TryGetProperty("trainer", out var trainer))
+            if (b.TryGetProperty("trainer", out var trainer) && trainer.ValueKind != JsonValueKind.Null)
             {
-                if (trainer.ValueKind != JsonValueKind.Object)
+                if (trainer.ValueKind is not (JsonValueKind.Object or JsonValueKind.String))
                 {
-                    throw new InvalidRequestException("'trainer' must be an object such as {\"l2\": 0.1, \"maxIterations\": 100}.");
+                    throw new InvalidRequestException("'trainer' must be a trainer's name such as \"fasttree\", or an object such as {\"name\": \"sdca\", \"l2\": 0.1, \"maxIterations\": 100}.");
                 }
 
-                CheckNames(trainer, s_trainerOptions, "'trainer'");
+                if (trainer.ValueKind == JsonValueKind.Object)
+                {
+                    CheckNames(trainer, s_trainerOptions, "'trainer'");
+                }
+
                 _trainer = trainer;
             }
+        }
+
+        /// <summary>The trainer's name: <c>?trainer=</c>, or the body's <c>"trainer"</c> as a string or its <c>name</c>.</summary>
+        public string? TrainerName()
+        {
+            var query = _query.TryGetValue("trainer", out var values) ? values.ToString() : null;
+            JsonElement? body = _trainer is { ValueKind: JsonValueKind.String } name ? name
+                : _trainer is { } options && options.TryGetProperty("name", out var named) && named.ValueKind != JsonValueKind.Null ? named
+                : null;
+            if (query is not null && body is not null)
+            {
+                throw new InvalidRequestException("'trainer' is given both in the query string and in the body; give it once.");
+            }
+
+            return body is not { } json ? query
+                : json.ValueKind == JsonValueKind.String ? json.GetString()
+                : throw Wrong("trainer", "a trainer's name such as \"fasttree\"", json);
+        }
+
+        /// <summary>sweep: true is every candidate (int.MaxValue), false is 0, a number is that many; null when not given.</summary>
+        public int? Sweep()
+        {
+            var (body, query) = Raw("sweep");
+            return body is { } json
+                ? json.ValueKind switch
+                {
+                    JsonValueKind.True => int.MaxValue,
+                    JsonValueKind.False => 0,
+                    JsonValueKind.Number when json.TryGetInt32(out var count) && count > 0 => count,
+                    _ => throw Wrong("sweep", "true, false or a number of candidates from 1", json),
+                }
+                : query is null ? null
+                : bool.TryParse(query, out var on) ? (on ? int.MaxValue : 0)
+                : int.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 ? number
+                : throw Wrong("sweep", "true, false or a number of candidates from 1", query);
         }
 
         public string? String(string name)
@@ -285,7 +367,7 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         {
             element = default;
             var container = s_trainerOptions.Contains(name) ? _trainer : _body;
-            return container is { } c && c.TryGetProperty(name, out element);
+            return container is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty(name, out element);
         }
 
         private static void CheckNames(JsonElement element, string[] known, string where)

@@ -13,7 +13,9 @@ public sealed record TrainSubmission(
     TrainerOptions Trainer,
     PromotionPolicy Promote,
     TimeSpan Wait,
-    TrainingData Data);
+    TrainingData Data,
+    int Folds = 0,
+    SweepRequest? Sweep = null);
 
 /// <summary>The data of a training request, with the label to predict.</summary>
 public abstract record TrainingData(string Label, int Rows);

@@ -44,7 +44,9 @@ public sealed class TrainingStarter(TrainRequestReader reader, DatasetStore data
             submission.Seed,
             submission.Trainer,
             submission.Promote,
-            submission.Data.Rows);
+            submission.Data.Rows,
+            submission.Folds,
+            submission.Sweep);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), training, new StartOrchestrationOptions(runId), cancellationToken);

@@ -6,7 +6,7 @@ namespace ServerlessML.ML;
 
 /// <summary>
 /// A <see cref="Dataset"/> seen by ML.NET without copying: features under their own names (numbers as Single,
-/// categories as Text), the label under <see cref="ModelColumns.Label"/>.
+/// categories as Text), the label under <see cref="ModelColumns.Label"/> unless left out.
 /// </summary>
 internal sealed class DatasetDataView : IDataView
 {
@@ -14,21 +14,26 @@ internal sealed class DatasetDataView : IDataView
     private readonly ReadOnlyMemory<char>[]?[] _levels;
     private readonly int _rows;
 
-    public DatasetDataView(Dataset dataset, ModelColumns names)
+    /// <param name="withLabel">False to show only the features: the input a saved model declares.</param>
+    public DatasetDataView(Dataset dataset, ModelColumns names, bool withLabel = true)
     {
-        _columns = [.. dataset.Features, dataset.LabelColumn];
+        _columns = withLabel ? [.. dataset.Features, dataset.LabelColumn] : [.. dataset.Features];
         _levels = _columns
             .Select(c => c is CategoricalColumn categorical ? categorical.Levels.Select(l => l.AsMemory()).ToArray() : null)
             .ToArray();
         _rows = dataset.RowCount;
 
         var builder = new DataViewSchema.Builder();
-        foreach (var column in _columns[..^1])
+        foreach (var column in dataset.Features)
         {
             builder.AddColumn(column.Name, ModelColumns.TypeOf(column.Kind));
         }
 
-        builder.AddColumn(names.Label, NumberDataViewType.Single);
+        if (withLabel)
+        {
+            builder.AddColumn(names.Label, NumberDataViewType.Single);
+        }
+
         Schema = builder.ToSchema();
     }
 

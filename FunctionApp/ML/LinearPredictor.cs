@@ -71,7 +71,7 @@ public sealed class LinearPredictor
     }
 
     // One row of a dataset with the model's features, every value missing: enough to read the transforms' layout.
-    private static Dataset Probe(ModelSchema schema)
+    internal static Dataset Probe(ModelSchema schema)
     {
         var columns = schema.Features
             .Select(f => f.Kind == ColumnKind.Numeric

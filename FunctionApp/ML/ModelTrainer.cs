@@ -1,16 +1,19 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 using Microsoft.ML.Transforms;
 using ServerlessML.Data;
 
 namespace ServerlessML.ML;
 
 /// <summary>
-/// Fits the regression pipeline: fill missing numbers → normalize → one-hot categories → concatenate → SDCA.
+/// Fits the regression pipeline: fill missing numbers → centre and scale → one-hot categories → concatenate → a trainer
+/// (SDCA unless the options name FastTree or LightGBM).
 /// The feature transforms are fitted by ML.NET on a sample of the training rows (all of them up to
 /// <see cref="StatisticsSampleRows"/>, then that many spread evenly, plus the first row of every category level);
-/// SDCA then trains on every row through <see cref="FeaturesDataView"/>, which applies the fitted transforms'
+/// The trainer then trains on every row through <see cref="FeaturesDataView"/>, which applies the fitted transforms'
 /// parameters to the columns directly instead of pushing each row through ML.NET's transform chain.
 /// The saved model is the ordinary ML.NET chain of those same fitted transforms and the SDCA predictor.
 /// </summary>
@@ -25,18 +28,36 @@ public static class ModelTrainer
         var columns = ModelColumns.For(train.Features.Select(f => f.Name));
         var (transforms, layout) = FitFeatures(ml, Sample(train), columns);
 
-        var sdca = ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
+        var data = new FeaturesDataView(train, layout, columns);
+        ITransformer predictor = options.Kind switch
         {
-            LabelColumnName = columns.Label,
-            FeatureColumnName = columns.Features,
-            L2Regularization = options.L2,
-            L1Regularization = options.L1,
-            MaximumNumberOfIterations = options.MaxIterations,
-            // One thread makes SDCA's updates happen in a fixed order: the same data and seed give the same model.
-            NumberOfThreads = 1,
-        }).Fit(new FeaturesDataView(train, layout, columns));
+            TrainerKind.Sdca => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
+            {
+                LabelColumnName = columns.Label,
+                FeatureColumnName = columns.Features,
+                L2Regularization = options.L2,
+                L1Regularization = options.L1,
+                MaximumNumberOfIterations = options.MaxIterations,
+                // One thread makes SDCA's updates happen in a fixed order: the same data and seed give the same model.
+                NumberOfThreads = 1,
+            }).Fit(data),
+            TrainerKind.FastTree => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+            {
+                LabelColumnName = columns.Label,
+                FeatureColumnName = columns.Features,
+            }).Fit(data),
+            TrainerKind.LightGbm => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+            {
+                LabelColumnName = columns.Label,
+                FeatureColumnName = columns.Features,
+                Seed = seed,
+                // LightGBM's own threads can split work differently from run to run; one keeps a seed's model the same.
+                NumberOfThreads = 1,
+            }).Fit(data),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "Unknown trainer."),
+        };
 
-        return new TransformerChain<ITransformer>([.. transforms, sdca]);
+        return new TransformerChain<ITransformer>([.. transforms, predictor]);
     }
 
     /// <summary>The schema a saved model declares as its input: the features, under their own names.</summary>
@@ -69,7 +90,9 @@ public static class ModelTrainer
         if (numeric.Length > 0)
         {
             Fit(ml.Transforms.ReplaceMissingValues(Pairs(numeric), MissingValueReplacingEstimator.ReplacementMode.Mean), ref data, transforms);
-            Fit(ml.Transforms.NormalizeMeanVariance(Pairs(numeric)), ref data, transforms);
+            // Centred as well as scaled (fixZero: false): ML.NET's default only scales, which leaves a feature far from
+            // zero compared with its spread (a year, 1970–1982) nearly constant, and SDCA gives it almost no weight.
+            Fit(ml.Transforms.NormalizeMeanVariance(Pairs(numeric), fixZero: false), ref data, transforms);
         }
 
         if (categorical.Length > 0)

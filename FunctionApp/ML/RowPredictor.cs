@@ -38,7 +38,7 @@ public sealed class RowPredictor : IDisposable
     public void Dispose() => _output.Dispose();
 
     /// <summary>A row whose values are read from a <see cref="FeatureBatch"/>, moved along by <see cref="MoveTo"/>.</summary>
-    private sealed class InputRow : DataViewRow
+    internal sealed class InputRow : DataViewRow
     {
         // For each schema column, its index among the numeric or the text values of a batch row.
         private readonly int[] _slots;

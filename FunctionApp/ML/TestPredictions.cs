@@ -8,13 +8,19 @@ public sealed record PredictionPoint(float Actual, float Predicted);
 
 /// <summary>
 /// A sample of a version's predictions on its test split (at most <see cref="MaxPoints"/>, evenly spread over the rows),
-/// and a linear model's weights, kept with the version so that its plots need neither the data nor the model.
+/// a linear model's weights and the permutation importance of its features, kept with the version so that its plots
+/// need neither the data nor the model.
 /// </summary>
-public sealed record TestPredictions(string Label, int Rows, IReadOnlyList<PredictionPoint> Points, IReadOnlyList<FeatureWeight>? Weights = null)
+public sealed record TestPredictions(
+    string Label,
+    int Rows,
+    IReadOnlyList<PredictionPoint> Points,
+    IReadOnlyList<FeatureWeight>? Weights = null,
+    IReadOnlyList<FeatureImportance>? Importance = null)
 {
     public const int MaxPoints = 2000;
 
-    public static TestPredictions Sample(string label, float[] actual, float[] predicted, IReadOnlyList<FeatureWeight>? weights = null)
+    public static TestPredictions Sample(string label, float[] actual, float[] predicted, IReadOnlyList<FeatureWeight>? weights = null, IReadOnlyList<FeatureImportance>? importance = null)
     {
         var count = Math.Min(MaxPoints, actual.Length);
         var points = new PredictionPoint[count];
@@ -24,6 +30,6 @@ public sealed record TestPredictions(string Label, int Rows, IReadOnlyList<Predi
             points[i] = new PredictionPoint(actual[row], predicted[row]);
         }
 
-        return new TestPredictions(label, actual.Length, points, weights);
+        return new TestPredictions(label, actual.Length, points, weights, importance);
     }
 }

@@ -1,3 +1,4 @@
+using ServerlessML.ML;
 using ServerlessML.Storage;
 
 namespace ServerlessML.Registry;
@@ -60,6 +61,21 @@ public sealed class ModelRegistry(ModelStore store)
     {
         await GetVersionAsync(model, version, cancellationToken);
         return await store.OpenModelAsync(model, version, cancellationToken);
+    }
+
+    /// <summary>The version as ONNX (<see cref="OnnxExport"/>); a conflict naming its trainer when it cannot be exported.</summary>
+    public async Task<byte[]> ExportOnnxAsync(string model, int version, CancellationToken cancellationToken)
+    {
+        var manifest = await GetVersionAsync(model, version, cancellationToken);
+        await using var zip = await store.OpenModelAsync(model, version, cancellationToken);
+        try
+        {
+            return OnnxExport.Export(ModelTrainer.Load(zip), manifest.Schema);
+        }
+        catch (ConflictException e)
+        {
+            throw new ConflictException($"Model '{model}' v{version}, trained with {manifest.Training.Trainer}: {e.Message}");
+        }
     }
 
     public async Task<AliasState> GetAliasAsync(string model, string alias, CancellationToken cancellationToken)

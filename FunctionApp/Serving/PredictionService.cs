@@ -1,17 +1,27 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
+using ServerlessML.ML;
 using ServerlessML.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ServerlessML.Serving;
 
 #pragma warning disable CA1819 // An array serializes fastest, and a response is built once and written once.
-public sealed record PredictionResponse(string Model, int Version, float[] Predictions);
+/// <summary>The answer to a predict request; <see cref="Warnings"/> (left out when there are none) name the values the
+/// model was not trained on; <see cref="Explanations"/>, one per instance, are there when asked for.</summary>
+public sealed record PredictionResponse(
+    string Model,
+    int Version,
+    float[] Predictions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PredictionWarning>? Warnings = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Explanation[]? Explanations = null);
 #pragma warning restore CA1819
 
 /// <summary>Answers predict requests from the model cache.</summary>
 public sealed class PredictionService(ModelCache cache, IOptions<ServingOptions> options)
 {
-    public async Task<PredictionResponse> PredictAsync(PredictionRequest request, CancellationToken cancellationToken)
+    /// <param name="explain">Whether to take each prediction apart into its features' contributions.</param>
+    public async Task<PredictionResponse> PredictAsync(PredictionRequest request, CancellationToken cancellationToken, bool explain = false)
     {
         // The version the body names before its values is the one to read them for, unless the body names another after
         // them: then the read below finds that out, or (when the first one does not even exist) the whole body is scanned.
@@ -34,7 +44,12 @@ public sealed class PredictionService(ModelCache cache, IOptions<ServingOptions>
 
         using (batch)
         {
-            return new PredictionResponse(model.Manifest.Model, model.Manifest.Version, model.Predict(batch));
+            return new PredictionResponse(
+                model.Manifest.Model,
+                model.Manifest.Version,
+                model.Predict(batch),
+                model.Warnings.Check(batch),
+                explain ? model.Explain(batch) ?? throw new ConflictException($"Model '{model.Manifest.Model}' v{model.Manifest.Version} cannot be explained: its trainer has no feature contribution calculation.") : null);
         }
     }
 

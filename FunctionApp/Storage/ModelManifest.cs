@@ -4,7 +4,9 @@ namespace ServerlessML.Storage;
 
 /// <summary>
 /// Everything known about one published model version: enough to serve it, judge it and reproduce it.
-/// <see cref="Warnings"/> are its run's warnings (null in manifests written before runs gave any).
+/// <see cref="Warnings"/> are its run's warnings (null in manifests written before runs gave any); <see cref="Importance"/>
+/// is the permutation importance of its features on the test split, most important first; <see cref="CrossValidation"/>
+/// its trainer's k-fold scores on the training split, when asked for; <see cref="Sweep"/> the leaderboard it won.
 /// </summary>
 public sealed record ModelManifest(
     string Model,
@@ -17,7 +19,10 @@ public sealed record ModelManifest(
     RowCounts Rows,
     DatasetReference Dataset,
     string MLNetVersion,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null,
+    IReadOnlyList<FeatureImportance>? Importance = null,
+    CrossValidationSummary? CrossValidation = null,
+    Training.SweepResult? Sweep = null);
 
 /// <summary>
 /// The options a model was trained with. With the same dataset bytes they reproduce it exactly: the split is a

@@ -24,7 +24,10 @@ public sealed class EvaluateModel(TrainingRunStore runs, ILogger<EvaluateModel> 
         if (input.RunId is { } runId)
         {
             // What the dashboard plots for the version: actual against predicted on (a sample of) the test split.
-            await runs.WriteBytesAsync(TrainingRunStore.TestPredictions(runId), BinaryData.FromObjectAsJson(TestPredictions.Sample(test.Label, test.LabelColumn.Values, scores, ModelEvaluator.Weights(model, FeatureSchema.Of(test), test)), StorageJson.Options), cancellationToken);
+            // With them, how much each feature matters on this test split, for the manifest.
+            var features = FeatureSchema.Of(test);
+            var sample = TestPredictions.Sample(test.Label, test.LabelColumn.Values, scores, ModelEvaluator.Weights(model, features, test), ModelExplainer.Importance(model, features, test, seed: 0));
+            await runs.WriteBytesAsync(TrainingRunStore.TestPredictions(runId), BinaryData.FromObjectAsJson(sample, StorageJson.Options), cancellationToken);
         }
 
         logger.Evaluated(input.CandidateBlob, test.RowCount, clock.Elapsed.TotalSeconds, metrics.RSquared);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using ServerlessML.ML;
 using ServerlessML.Storage;
 using ServerlessML.Telemetry;
 
@@ -21,21 +22,25 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
         var stopwatch = Stopwatch.StartNew();
         var request = input.Request;
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);
+        var predictions = await runs.ReadBytesOrNullAsync(TrainingRunStore.TestPredictions(input.RunId), cancellationToken);
         var version = await models.PublishAsync(request.Model, input.RunId, zip, version => new ModelManifest(
             request.Model,
             version,
             clock.GetUtcNow(),
             input.RunId,
             input.Prepared.Schema,
-            new TrainingSettings("Sdca", request.Trainer, request.TestFraction, request.Seed),
+            new TrainingSettings(request.Trainer.Kind.ToString(), request.Trainer, request.TestFraction, request.Seed),
             input.Metrics,
             input.Prepared.Rows,
             new DatasetReference(request.DatasetBlob, input.Prepared.DatasetSha256),
             MLNetVersion,
-            input.Warnings), cancellationToken);
+            input.Warnings,
+            predictions?.ToObjectFromJson<TestPredictions>(StorageJson.Options)?.Importance,
+            input.CrossValidation,
+            input.Sweep), cancellationToken);
 
         // Before any alias points at it, so that whoever looks at the version finds its plots too.
-        if (await runs.ReadBytesOrNullAsync(TrainingRunStore.TestPredictions(input.RunId), cancellationToken) is { } predictions)
+        if (predictions is not null)
         {
             await models.KeepTestPredictionsAsync(request.Model, version, predictions, cancellationToken);
         }

@@ -39,6 +39,10 @@ public sealed class TrainingOptions
     [Range(1, 1_000_000)]
     public int MaxIterations { get; set; } = 10_000;
 
+    /// <summary>A sweep's time budget: once it has run this long it starts no new candidates and picks from those done.</summary>
+    [Range(0, 86_400)]
+    public int MaxSweepSeconds { get; set; } = 600;
+
     /// <summary>The limits a dataset is read under.</summary>
     public DatasetReadOptions DatasetLimits() => new()
     {

@@ -7,10 +7,14 @@ using ServerlessML.Storage;
 
 namespace ServerlessML.Training;
 
-/// <summary>The training workflow: prepare → train → evaluate → publish, with the phase in the custom status.</summary>
+/// <summary>The training workflow: prepare → (cross-validate or sweep) → train → evaluate → publish, with the phase in the
+/// custom status.</summary>
 public static class TrainingOrchestration
 {
     private const int Attempts = 4;
+
+    /// <summary>Candidates cross-validated at once in a sweep: with five folds, twenty activities in flight.</summary>
+    private const int SweepBatch = 4;
 
     // Storage faults are worth retrying (StorageUnavailableException: out of reach, see ActivityStorageFaults; a
     // RequestFailedException: storage refused, as when a lease is held); a dataset that cannot be trained on fails the
@@ -36,6 +40,15 @@ public static class TrainingOrchestration
             context.SetCustomStatus(TrainingStatus.Preparing);
             var prepared = await CallAsync<PreparedDataset>(context, nameof(PrepareDataset), new PrepareDatasetInput(runId, request), "Preparing the dataset");
 
+            // A sweep picks the trainer by cross-validated RMSE; folds alone score the trainer asked for.
+            var (crossValidation, sweep) = request switch
+            {
+                { Sweep: { } sweepRequest } => await SweepAsync(context, request, prepared.TrainBlob, sweepRequest),
+                { Folds: >= CrossValidation.MinFolds } => (await CrossValidateAsync(context, request, prepared.TrainBlob, request.Trainer), null),
+                _ => (null, null),
+            };
+            request = request with { Trainer = sweep?.Leaderboard[0].Trainer ?? request.Trainer };
+
             context.SetCustomStatus(TrainingStatus.Training);
             var candidate = await CallAsync<string>(context, nameof(TrainModel), new TrainModelInput(runId, prepared.TrainBlob, request.Trainer, request.Seed), "Training");
 
@@ -48,7 +61,7 @@ public static class TrainingOrchestration
             var warnings = TrainingWarnings.Of(prepared.Schema, prepared.Rows, metrics);
 
             context.SetCustomStatus(TrainingStatus.Publishing);
-            published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion, warnings), "Publishing");
+            published = await CallAsync<PublishedModel>(context, nameof(PublishModel), new PublishModelInput(runId, request, candidate, prepared, metrics, promotion, warnings, crossValidation, sweep), "Publishing");
 
             if (promotion.Promote && !published.Aliases.Contains(ModelStore.Production))
             {
@@ -57,7 +70,7 @@ public static class TrainingOrchestration
 
             context.SetCustomStatus(TrainingStatus.Completed);
             logger.RunPublished(runId, request.Model, published.Version, metrics.RSquared, warnings.Count);
-            return new TrainingResult(request.Model, published.Version, metrics, metrics.RSquared, prepared.Rows, published, promotion, warnings);
+            return new TrainingResult(request.Model, published.Version, metrics, metrics.RSquared, prepared.Rows, published, promotion, warnings, crossValidation, sweep);
         }
         catch (TrainingFailedException)
         {
@@ -68,6 +81,42 @@ public static class TrainingOrchestration
         {
             await CleanupAsync(context, new CleanupTrainingRunInput(runId, request.Model, Published: published is not null), logger);
         }
+    }
+
+    // The folds of one trainer run as parallel activities (fan-out), then are summed up (fan-in).
+    private static async Task<CrossValidationSummary> CrossValidateAsync(TaskOrchestrationContext context, TrainingRequest request, string trainBlob, TrainerOptions trainer)
+    {
+        var folds = await Task.WhenAll(Enumerable.Range(0, request.Folds).Select(fold => CallAsync<RegressionMetrics>(
+            context, nameof(CrossValidateFold), new CrossValidateFoldInput(trainBlob, trainer, request.Seed, request.Folds, fold), $"Cross-validating {trainer.Name}")));
+        return CrossValidationSummary.Of(folds);
+    }
+
+    // Candidates are cross-validated SweepBatch at a time, every fold of each its own activity; between batches the time
+    // budget is checked on the orchestration's clock (replay-safe), so a sweep stops starting new work once it is spent.
+    private static async Task<(CrossValidationSummary?, SweepResult?)> SweepAsync(TaskOrchestrationContext context, TrainingRequest request, string trainBlob, SweepRequest sweep)
+    {
+        var candidates = SweepCandidates.Take(sweep.MaxCandidates);
+        var started = context.CurrentUtcDateTime;
+        var entries = new List<SweepEntry>();
+        var stopped = false;
+        for (var first = 0; first < candidates.Count; first += SweepBatch)
+        {
+            if (first > 0 && context.CurrentUtcDateTime - started >= TimeSpan.FromSeconds(sweep.BudgetSeconds))
+            {
+                stopped = true;
+                break;
+            }
+
+            context.SetCustomStatus(TrainingStatus.Sweeping(entries.Count, candidates.Count));
+            var batch = candidates.Skip(first).Take(SweepBatch).ToArray();
+            var scores = await Task.WhenAll(batch.Select(candidate => CrossValidateAsync(context, request, trainBlob, candidate)));
+            entries.AddRange(batch.Zip(scores, (candidate, score) => new SweepEntry(candidate, score)));
+        }
+
+        context.SetCustomStatus(TrainingStatus.Sweeping(entries.Count, candidates.Count));
+        // OrderBy is stable: on a tie the earlier, simpler candidate wins.
+        var leaderboard = entries.OrderBy(e => e.CrossValidation.RmseMean ?? double.PositiveInfinity).ToArray();
+        return (leaderboard[0].CrossValidation, new SweepResult(candidates.Count, entries.Count, stopped, leaderboard));
     }
 
     // Leftover files cost a little storage; failing a run whose model is already published would cost trust.

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ServerlessML.Data;
 using ServerlessML.ML;
 using ServerlessML.Storage;
@@ -14,7 +15,13 @@ public sealed record TrainingRequest(
     int Seed,
     TrainerOptions Trainer,
     PromotionPolicy Promote = PromotionPolicy.Auto,
-    int? Rows = null);
+    int? Rows = null,
+    int Folds = 0,
+    SweepRequest? Sweep = null);
+
+/// <summary>A sweep over <see cref="SweepCandidates"/>: at most <see cref="MaxCandidates"/> of them, and no new ones
+/// started once <see cref="BudgetSeconds"/> have passed since the sweep began.</summary>
+public sealed record SweepRequest(int MaxCandidates, int BudgetSeconds);
 
 /// <summary>
 /// The orchestration's output once the model is published; <see cref="Score"/> is R², as the original Lambda
@@ -28,14 +35,27 @@ public sealed record TrainingResult(
     RowCounts Rows,
     PublishedModel Published,
     PromotionDecision Promotion,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CrossValidationSummary? CrossValidation = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SweepResult? Sweep = null);
+
+/// <summary>One candidate of a sweep and how it did across the folds.</summary>
+public sealed record SweepEntry(TrainerOptions Trainer, CrossValidationSummary CrossValidation);
+
+/// <summary>What a sweep tried, best first by mean cross-validated RMSE, and whether the time budget cut it short.</summary>
+public sealed record SweepResult(int Planned, int Tried, bool StoppedByBudget, IReadOnlyList<SweepEntry> Leaderboard);
 
 /// <summary>Where a new version went and which aliases now point at it.</summary>
 public sealed record PublishedModel(int Version, string ModelBlob, string ManifestBlob, IReadOnlyList<string> Aliases);
 
-/// <summary>The orchestration's custom status: the phase it is in.</summary>
-public sealed record TrainingStatus(string Phase)
+/// <summary>The orchestration's custom status: the phase it is in, and how far along it is where that is known
+/// (a sweep: "7 of 24 candidates").</summary>
+public sealed record TrainingStatus(string Phase, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Progress = null)
 {
+    public static TrainingStatus CrossValidating(int folds) => new("cross-validating", $"{folds} folds");
+
+    public static TrainingStatus Sweeping(int done, int planned) => new("sweeping", $"{done} of {planned} candidates");
+
     public static readonly TrainingStatus Preparing = new("preparing");
     public static readonly TrainingStatus Training = new("training");
     public static readonly TrainingStatus Evaluating = new("evaluating");
@@ -50,6 +70,9 @@ public sealed record PrepareDatasetInput(string RunId, TrainingRequest Request);
 public sealed record PreparedDataset(string TrainBlob, string TestBlob, ModelSchema Schema, RowCounts Rows, double TrainingMean, string DatasetSha256);
 
 public sealed record TrainModelInput(string RunId, string TrainBlob, TrainerOptions Trainer, int Seed);
+
+/// <summary>One fold of a cross-validation of <see cref="Trainer"/> on the training split.</summary>
+public sealed record CrossValidateFoldInput(string TrainBlob, TrainerOptions Trainer, int Seed, int Folds, int Fold);
 
 /// <summary>What to evaluate; with a run id, a sample of the test predictions is kept for the run to publish.</summary>
 public sealed record EvaluateModelInput(string CandidateBlob, string TestBlob, double TrainingMean, string? RunId = null);
@@ -66,4 +89,6 @@ public sealed record PublishModelInput(
     PreparedDataset Prepared,
     RegressionMetrics Metrics,
     PromotionDecision Promotion,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    CrossValidationSummary? CrossValidation = null,
+    SweepResult? Sweep = null);

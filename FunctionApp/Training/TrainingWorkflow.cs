@@ -14,6 +14,7 @@ public static class TrainingWorkflow
         registry.AddOrchestrator(nameof(TrainingOrchestration), () => new FunctionOrchestrator());
         Add<PrepareDataset, PrepareDatasetInput, PreparedDataset>(registry, nameof(PrepareDataset), (a, i, ct) => a.RunAsync(i, ct));
         Add<TrainModel, TrainModelInput, string>(registry, nameof(TrainModel), (a, i, ct) => a.RunAsync(i, ct));
+        Add<CrossValidateFold, CrossValidateFoldInput, ML.RegressionMetrics>(registry, nameof(CrossValidateFold), (a, i, ct) => a.RunAsync(i, ct));
         Add<EvaluateModel, EvaluateModelInput, ML.RegressionMetrics>(registry, nameof(EvaluateModel), (a, i, ct) => a.RunAsync(i, ct));
         Add<EvaluateChampion, EvaluateChampionInput, ChampionEvaluation>(registry, nameof(EvaluateChampion), (a, i, ct) => a.RunAsync(i, ct));
         Add<PublishModel, PublishModelInput, PublishedModel>(registry, nameof(PublishModel), (a, i, ct) => a.RunAsync(i, ct));

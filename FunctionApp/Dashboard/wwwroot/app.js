@@ -71,11 +71,13 @@ function page(title, ...content) {
 
 function progress(status, compact = false) {
   const phase = status.customStatus?.phase ?? (status.runtimeStatus === "Pending" ? "pending" : "preparing");
-  const at = phase === "failed" ? -1 : phases.indexOf(phase);
+  // Cross-validation and a sweep come before the final training: the bar shows them as part of it, with their count.
+  const at = phase === "failed" ? -1 : phases.indexOf(phase === "cross-validating" || phase === "sweeping" ? "training" : phase);
+  const label = status.customStatus?.progress ? `${phase}, ${status.customStatus.progress}` : phase;
   const done = status.runtimeStatus === "Completed" ? phases.length : Math.max(0, at);
-  const bar = h("progress", { max: phases.length, value: done, "aria-label": `${status.runtimeStatus}, ${phase}` });
+  const bar = h("progress", { max: phases.length, value: done, "aria-label": `${status.runtimeStatus}, ${label}` });
   return compact
-    ? h("div", { class: "compact" }, bar, h("span", { class: "muted", text: phase }))
+    ? h("div", { class: "compact" }, bar, h("span", { class: "muted", text: label }))
     : h("div", {}, bar, h("div", { class: "phases" }, phases.map((p, i) => h("span", { class: i < done ? "done" : i === at ? "now" : "", text: p }))));
 }
 
@@ -306,12 +308,13 @@ async function predict(name, selected) {
       instance[f.name] = value === "" ? null : f.kind === "numeric" ? Number(value) : value;
     }
     try {
-      const { data } = await api("/api/predict", { method: "POST", type: "application/json", body: json({ model: name, version, instances: [instance] }) });
+      const { data } = await api("/api/predict?explain=true", { method: "POST", type: "application/json", body: json({ model: name, version, instances: [instance] }) });
+      const warnings = (data.warnings ?? []).filter((w) => w.instance === 0 || w.instance === undefined);
       const explanation = data.explanations?.[0] ?? data.explanation?.[0];
       answer.replaceChildren(
         h("p", { class: "result", text: `${manifest.schema.label}: ${fmt(data.predictions[0], 6)}` }),
         h("p", { class: "muted", text: `${name} v${data.version}` }),
-        data.warnings?.[0]?.length ? h("ul", { class: "warn" }, data.warnings[0].map((w) => h("li", { text: typeof w === "string" ? w : w.message }))) : "",
+        warnings.length ? h("ul", { class: "warn" }, warnings.map((w) => h("li", { text: w.feature ? `${w.feature}: ${w.message}` : w.message }))) : "",
         explanation ? bars(Object.entries(explanation.contributions ?? explanation).filter(([, v]) => typeof v === "number").map(([n, v]) => ({ name: n, value: v })), "Contributions to this prediction") : "");
     } catch (err) { show(err); }
   } }, inputs, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", text: "Predict" })));
