@@ -30,9 +30,9 @@ public sealed class TrainingStarter(TrainRequestReader reader, DatasetStore data
         var (datasetBlob, kinds) = submission.Data switch
         {
             InlineData inline => (
-                await datasets.StageAsync(submission.Model, runId, inline.Csv, cancellationToken),
+                await datasets.StageAsync(submission.Model, runId, inline.Bytes, cancellationToken, inline.Format),
                 inline.Dataset.Table.Columns.ToDictionary(c => c.Name, c => c.Kind)),
-            NamedData named => (DatasetStore.NamedPath(named.Summary.Name), (Dictionary<string, ColumnKind>?)null),
+            NamedData named => (DatasetStore.NamedPath(named.Summary.Name, named.Summary.Format), (Dictionary<string, ColumnKind>?)null),
             _ => throw new InvalidOperationException("Unknown kind of training data."),
         };
         var training = new TrainingRequest(

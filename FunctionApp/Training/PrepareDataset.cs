@@ -9,7 +9,7 @@ using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
-/// <summary>Activity: parses the staged dataset, checks it, splits it reproducibly and writes both splits.</summary>
+/// <summary>Activity: reads the staged dataset (CSV or Parquet), checks it, splits it reproducibly and writes both splits.</summary>
 public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs, IOptions<TrainingOptions> options, ILogger<PrepareDataset> logger)
 {
     [Function(nameof(PrepareDataset))]
@@ -28,7 +28,9 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         };
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
-        var dataset = await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
+        var dataset = DatasetStore.FormatOf(source) == DatasetFormat.Parquet
+            ? await ReadParquetAsync(source, readOptions, cancellationToken)
+            : await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
         var parsed = clock.Elapsed;
         // The splits are written as row lists over the one parsed copy: a dataset is held in memory once.
         var (train, test) = DatasetSplit.Rows(dataset.RowCount, request.TestFraction, request.Seed);
@@ -54,5 +56,11 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
             new RowCounts(train.Length, test.Length),
             train.Average(row => (double)labels[row]),
             sha256);
+    }
+
+    private async Task<Dataset> ReadParquetAsync(BlobPath source, DatasetReadOptions readOptions, CancellationToken cancellationToken)
+    {
+        await using var file = await datasets.DownloadAsync(source, cancellationToken);
+        return await ParquetTableReader.ReadAsync(file, readOptions, cancellationToken);
     }
 }
