@@ -90,6 +90,11 @@ public sealed class OpenApiAnswersTests
         Matches("PutDataset", await CallAsync<DatasetFunctions>(put, (f, e) => f.PutAsync(e.Request, _dataset, CancellationToken.None)), 201);
         var again = new HttpExchange($"/api/datasets/{_dataset}", "text/csv", SyntheticData.Csv(50), method: "PUT");
         Matches("PutDataset", await CallAsync<DatasetFunctions>(again, (f, e) => f.PutAsync(e.Request, _dataset, CancellationToken.None)), 409);
+        var parquetName = ModelNames.Unique("documented-parquet");
+        var parquet = new HttpExchange($"/api/datasets/{parquetName}", "application/vnd.apache.parquet", new MemoryStream(await ParquetFiles.HousesAsync()), method: "PUT");
+        var parquetAnswer = await CallAsync<DatasetFunctions>(parquet, (f, e) => f.PutAsync(e.Request, parquetName, CancellationToken.None));
+        Matches("PutDataset", parquetAnswer, 201);
+        Assert.That(parquetAnswer.Json.GetProperty("format").GetString(), Is.EqualTo("parquet"));
         Matches("ListDatasets", await CallAsync<DatasetFunctions>(HttpExchange.Get("/api/datasets"), (f, e) => f.ListAsync(e.Request, CancellationToken.None)), 200);
         Matches("GetDataset", await CallAsync<DatasetFunctions>(HttpExchange.Get($"/api/datasets/{_dataset}"), (f, e) => f.GetAsync(e.Request, _dataset, CancellationToken.None)), 200);
     }

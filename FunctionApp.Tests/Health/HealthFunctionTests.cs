@@ -27,6 +27,7 @@ public sealed class HealthFunctionTests
         Assert.That(response.Json.GetProperty("status").GetString(), Is.EqualTo("healthy"));
         Assert.That(checks.GetProperty("storage").GetProperty("status").GetString(), Is.EqualTo("healthy"));
         Assert.That(checks.GetProperty("durableBackend").GetProperty("status").GetString(), Is.EqualTo("healthy"));
+        Assert.That(checks.GetProperty("storage").TryGetProperty("reason", out _), Is.False);
         Assert.That(cache.GetProperty("count").GetInt32(), Is.EqualTo(1));
         Assert.That(cache.GetProperty("models")[0].GetProperty("model").GetString(), Is.EqualTo(model));
         Assert.That(cache.GetProperty("models")[0].GetProperty("version").GetInt32(), Is.EqualTo(1));

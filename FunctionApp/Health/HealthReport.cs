@@ -14,7 +14,7 @@ public sealed record HealthReport(string Status, IReadOnlyDictionary<string, Dep
 
 /// <summary>One dependency: reached or not, how long the check took, and in a few words why not (never a message that
 /// could carry an account name, a URL or a key).</summary>
-public sealed record DependencyCheck(string Status, long DurationMs, string? Reason = null);
+public sealed record DependencyCheck(string Status, long DurationMs, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 /// <summary>The model versions loaded for serving, most recently used first.</summary>
 public sealed record ModelCacheState(int Count, IReadOnlyList<CachedModel> Models);
