@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
 using ServerlessML.Http;
+using ServerlessML.Telemetry;
 using ServerlessML.LocalHost.Configuration;
 using ServerlessML.LocalHost.Durable;
 using ServerlessML.LocalHost.Functions;
@@ -101,9 +102,7 @@ public static class LocalHostApp
             && !uri.IsLoopback && uri.Host != "localhost").ToList();
         if (open.Count > 0 && !app.Services.GetRequiredService<IOptions<KeySettings>>().Value.Any)
         {
-            app.Logger.LogWarning(
-                "Serving on {Urls} without keys: anyone who reaches it can train, predict and delete. Set LocalHost__Keys__Master and " +
-                "LocalHost__Keys__Function__{{name}} (see the README, Keys and roles), or listen on localhost only.", string.Join(", ", open));
+            app.Logger.OpenWithoutKeys(open);
         }
     }
 
@@ -147,6 +146,8 @@ public static class LocalHostApp
         var local = configuration.GetSection(LocalDurableSettings.Section).Get<LocalDurableSettings>() ?? new LocalDurableSettings();
 
         services.AddServerlessML();
+        // ASP.NET Core's own request spans: a training run's trace starts at the request that started it.
+        services.AddServerlessTelemetry(configuration, "Microsoft.AspNetCore");
         services.AddDurableEngine(host.DurableTask, local);
         return host;
     }

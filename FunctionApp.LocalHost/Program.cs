@@ -7,8 +7,8 @@ if (args.Contains("--worker"))
     var worker = LocalHostApp.BuildWorker([.. args.Where(a => a != "--worker")]);
     var lifetime = worker.Services.GetRequiredService<IHostApplicationLifetime>();
     var logger = worker.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ServerlessML.LocalHost");
-    lifetime.ApplicationStarted.Register(() => logger.LogInformation("ServerlessML worker running on the task hub; Ctrl-C stops it"));
-    lifetime.ApplicationStopping.Register(() => logger.LogInformation("Stopping"));
+    lifetime.ApplicationStarted.Register(logger.WorkerRunning);
+    lifetime.ApplicationStopping.Register(logger.Stopping);
     try
     {
         worker.Run();
@@ -27,17 +27,17 @@ app.Lifetime.ApplicationStarted.Register(() =>
 {
     foreach (var mapped in HttpFunctionEndpoints.Mapped(app))
     {
-        app.Logger.LogInformation("{Function}: [{Methods}] {Pattern}", mapped.Function.Name, string.Join(",", mapped.Methods), mapped.Pattern);
+        app.Logger.HttpFunctionMapped(mapped.Function.Name, mapped.Methods, mapped.Pattern);
     }
 
     foreach (var timer in LocalHostApp.Timers)
     {
-        app.Logger.LogInformation("{Function}: timer {Schedule}", timer.Name, timer.Schedule);
+        app.Logger.TimerScheduled(timer.Name, timer.Schedule);
     }
 
-    app.Logger.LogInformation("ServerlessML local host listening on {Urls}; Ctrl-C stops it", string.Join(", ", app.Urls));
+    app.Logger.Listening(app.Urls);
 });
-app.Lifetime.ApplicationStopping.Register(() => app.Logger.LogInformation("Stopping"));
+app.Lifetime.ApplicationStopping.Register(app.Logger.Stopping);
 try
 {
     app.Run();

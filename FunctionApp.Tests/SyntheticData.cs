@@ -44,4 +44,52 @@ internal static class SyntheticData
     }
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>The rows <see cref="Csv"/> gives for the same arguments, as a Parquet file (x1, x2 and y doubles, city a
+    /// string; a missing x1 is null).</summary>
+    public static async Task<byte[]> ParquetAsync(int rows, int seed = 1, bool withCity = false, double noise = 0.01, double missingRate = 0)
+    {
+        var lines = Csv(rows, seed, withCity, noise, missingRate).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1);
+        if (withCity)
+        {
+            return await Infrastructure.ParquetFiles.WriteAsync(lines.Select(l => l.Split(',')).Select(f => new CityRow
+            {
+                X1 = Number(f[0]), X2 = Number(f[1])!.Value, City = f[2], Y = Number(f[3])!.Value,
+            }));
+        }
+
+        return await Infrastructure.ParquetFiles.WriteAsync(lines.Select(l => l.Split(',')).Select(f => new Row
+        {
+            X1 = Number(f[0]), X2 = Number(f[1])!.Value, Y = Number(f[2])!.Value,
+        }));
+    }
+
+    private static double? Number(string text) => text.Length == 0 ? null : double.Parse(text, CultureInfo.InvariantCulture);
+
+    private sealed class Row
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("x1")]
+        public double? X1 { get; init; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("x2")]
+        public double X2 { get; init; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("y")]
+        public double Y { get; init; }
+    }
+
+    private sealed class CityRow
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("x1")]
+        public double? X1 { get; init; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("x2")]
+        public double X2 { get; init; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("city")]
+        public string? City { get; init; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("y")]
+        public double Y { get; init; }
+    }
 }

@@ -4,8 +4,10 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using ServerlessML;
 using ServerlessML.Http;
+using ServerlessML.Telemetry;
 using ServerlessML.Training;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -13,6 +15,8 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseWhen<ExceptionProblems>(ExceptionProblems.AppliesTo);
 builder.UseWhen<ActivityStorageFaults>(ActivityStorageFaults.AppliesTo);
 builder.Services.AddServerlessML();
+// The worker's invocation spans join the host's trace, and so the durable run's; the app's own spans are their children.
+builder.Services.AddServerlessTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
 
 // Durable inputs and outputs go through the worker serializer, except orchestration inputs read with GetInput<T>,
 // which use the global JsonSerializerOptions: both get the app's JSON shape, so the status output is camelCase.

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessML.Health;
 using ServerlessML.Housekeeping;
 using ServerlessML.Http;
 using ServerlessML.Registry;
@@ -50,6 +51,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Callers>();
         services.AddSingleton<ExceptionProblems>();
         services.AddSingleton<RunSweeper>();
+        services.AddSingleton<HealthChecks>();
         services.TryAddSingleton<IDurableManagementLinks, FunctionsHostManagementLinks>();
         return services;
     }

@@ -100,6 +100,15 @@ code=$(curl -s -o "$work/page.html" -w '%{http_code}' "$base/")
   || not_ok "the dashboard is not served at $base/ ($code)"
 ok "the dashboard is served at $base/"
 
+code=$(curl -s -o "$work/health.json" -w '%{http_code}' "$base/api/health")
+[ "$code" = 200 ] && grep -q '"status":"healthy"' "$work/health.json" && grep -q '"model":"sample"' "$work/health.json" \
+  || not_ok "GET /api/health answered $code: $(cat "$work/health.json")"
+ok "GET /api/health says storage and the task hub answer, and names the model in memory"
+
+code=$(curl -s -o "$work/openapi.json" -w '%{http_code}' "$base/api/openapi.json")
+[ "$code" = 200 ] && grep -q '"openapi": "3.1.0"' "$work/openapi.json" || not_ok "GET /api/openapi.json answered $code"
+ok "GET /api/openapi.json serves the OpenAPI 3.1 document"
+
 node scripts/durable-client-check.mjs "$base" >"$work/durable-client.log" 2>&1 \
   || not_ok "the durable-functions JavaScript client failed against the durable API: $(tail -n 3 "$work/durable-client.log")"
 ok "the official durable-functions JavaScript client manages runs as on the Functions host ($(tail -n 1 "$work/durable-client.log"))"

@@ -54,7 +54,7 @@ public sealed class DurableSidecar(
         server.MapGrpcService<TaskHubGrpcServer>();
         await server.StartAsync(cancellationToken);
         _server = server;
-        _logger.LogInformation("Durable task hub {TaskHub} in Azure Storage, worker {WorkerId}", TaskHub, WorkerId);
+        _logger.TaskHub(TaskHub, WorkerId);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -54,7 +54,7 @@ public sealed class RenewingOrchestrationService(IOrchestrationService inner, Ti
     {
         foreach (var workItem in _held.Keys.ToList())
         {
-            logger.LogInformation("Handing back activity {WorkItem} of {InstanceId}, which this process did not finish", workItem.Id, workItem.TaskMessage.OrchestrationInstance.InstanceId);
+            logger.HandingBack(workItem.Id, workItem.TaskMessage.OrchestrationInstance.InstanceId);
             await AbandonTaskActivityWorkItemAsync(workItem);
         }
     }
@@ -149,7 +149,7 @@ public sealed class RenewingOrchestrationService(IOrchestrationService inner, Ti
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         // The next tick tries again; the lock only lapses if every renewal within the timeout fails.
-                        logger.LogWarning(e, "Could not renew the lock of activity {WorkItem}; trying again in {Seconds} s", workItem.Id, every.TotalSeconds);
+                        logger.RenewFailed(e, workItem.Id, every.TotalSeconds);
                     }
                 }
             }

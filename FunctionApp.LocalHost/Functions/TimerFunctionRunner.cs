@@ -62,7 +62,7 @@ public sealed class TimerFunctionRunner(IReadOnlyList<TimerFunction> functions, 
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(e, "Timer function {Function} failed; it runs again at its next time", function.Name);
+            logger.TimerFailed(e, function.Name);
         }
     }
 

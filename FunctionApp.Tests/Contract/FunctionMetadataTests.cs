@@ -28,6 +28,10 @@ public sealed class FunctionMetadataTests
     [TestCase("GetAlias", "api/models/{name}/aliases/{alias}", "get", "function")]
     [TestCase("SetAlias", "api/models/{name}/aliases/{alias}", "put", "admin")]
     [TestCase("GetTestPredictions", "api/models/{name}/versions/{version}/test-predictions", "get", "function")]
+    // The health report names the models being served, so it takes a key like every other read.
+    [TestCase("Health", "api/health", "get", "function")]
+    // The OpenAPI document describes the API and holds no data: tools fetch it without a key.
+    [TestCase("OpenApi", "api/openapi.json", "get", "anonymous")]
     // The dashboard holds no data (it calls the API with the user's key), so the page itself needs none.
     [TestCase("Dashboard", "{page?}", "get", "anonymous")]
     [TestCase("DashboardFile", "dashboard/{file}", "get", "anonymous")]
@@ -42,10 +46,11 @@ public sealed class FunctionMetadataTests
         Assert.That(trigger.GetProperty("authLevel").GetString(), Is.EqualTo(authLevel).IgnoreCase);
     }
 
-    [Test]
-    public void Train_HasADurableClientBinding()
+    [TestCase("Train")]
+    [TestCase("Health")]
+    public void Function_HasADurableClientBinding(string name)
     {
-        var bindings = Function("Train").GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString());
+        var bindings = Function(name).GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString());
 
         Assert.That(bindings, Does.Contain("durableClient"));
     }

@@ -91,6 +91,20 @@ public sealed class DashboardTests
     }
 
     [Test]
+    public async Task UploadParquet_ShowsItsProfileFromTheServer()
+    {
+        await _page.GotoAsync($"{Base}/#/train");
+
+        await _page.SetInputFilesAsync("#file", Path.Combine(Azurite.RepoRoot(), "samples", "houses.parquet"));
+        await Expect(_page.Locator("#profile")).ToContainTextAsync("400 rows", new() { Timeout = 30_000 });
+        await ScreenshotAsync("parquet");
+
+        var profile = await _page.Locator("#profile").InnerTextAsync();
+        Assert.That(profile, Does.Contain("7 columns").And.Contain("city").And.Contain("categorical"));
+        Assert.That(await _page.Locator("#label option:checked").InnerTextAsync(), Is.EqualTo("price"));
+    }
+
+    [Test]
     public async Task PredictForm_FromTheManifest_ReturnsANumber()
     {
         var model = await TrainAsync(ModelNames.Unique("form"));

@@ -49,9 +49,9 @@ public sealed class RunSweeperTests
         var running = await StartSuspendedAsync(client);
         var orphan = Guid.NewGuid().ToString("N");
         await PutAsync(BlobContainers.Datasets, $"{ModelNames.Unique("lost")}/{orphan}.csv");
-        await PutAsync(BlobContainers.Training, $"{orphan}/train.table");
-        await PutAsync(BlobContainers.Training, $"{terminated.RunId}/train.table");
-        await PutAsync(BlobContainers.Training, $"{running.RunId}/train.table");
+        await PutAsync(BlobContainers.Training, $"{orphan}/train.parquet");
+        await PutAsync(BlobContainers.Training, $"{terminated.RunId}/train.parquet");
+        await PutAsync(BlobContainers.Training, $"{running.RunId}/train.parquet");
         var dataset = ModelNames.Unique("named");
         using (await client.PutAsync($"/api/datasets/{dataset}", new StringContent(SyntheticData.Csv(50), Encoding.UTF8, "text/csv")))
         {
@@ -65,7 +65,7 @@ public sealed class RunSweeperTests
         Assert.That(staged, Does.Contain($"{running.Model}/{running.RunId}.csv"), "a run still going");
         Assert.That(staged, Does.Contain($"{dataset}.csv"), "an uploaded dataset");
         Assert.That(staged, Has.None.Contains(terminated.RunId).And.None.Contains(orphan));
-        Assert.That(working, Does.Contain($"{running.RunId}/train.table"));
+        Assert.That(working, Does.Contain($"{running.RunId}/train.parquet"));
         Assert.That(working, Has.None.Contains(terminated.RunId).And.None.Contains(orphan));
         Assert.That(result.StagedDatasetsDeleted, Is.EqualTo(2));
         Assert.That(result.WorkingFileSetsDeleted, Is.EqualTo(2));
@@ -85,12 +85,12 @@ public sealed class RunSweeperTests
         });
         var orphan = Guid.NewGuid().ToString("N");
         await PutAsync(BlobContainers.Datasets, $"{ModelNames.Unique("young")}/{orphan}.csv");
-        await PutAsync(BlobContainers.Training, $"{orphan}/train.table");
+        await PutAsync(BlobContainers.Training, $"{orphan}/train.parquet");
         var sweeper = ActivatorUtilities.CreateInstance<RunSweeper>(server.Services, Options.Create(new HousekeepingOptions()), NullLogger<RunSweeper>.Instance);
 
         var result = await sweeper.SweepAsync(server.Services.GetRequiredService<DurableTaskClient>(), CancellationToken.None);
 
-        Assert.That(await NamesAsync(BlobContainers.Training), Does.Contain($"{orphan}/train.table"));
+        Assert.That(await NamesAsync(BlobContainers.Training), Does.Contain($"{orphan}/train.parquet"));
         Assert.That(await NamesAsync(BlobContainers.Datasets), Has.Some.Contains(orphan));
         Assert.That(result.StagedDatasetsDeleted + result.WorkingFileSetsDeleted, Is.EqualTo(0));
     }

@@ -177,6 +177,89 @@ public sealed class DatasetFunctionsTests
         Assert.That(both.Status, Is.EqualTo(400));
     }
 
+    [Test]
+    public async Task Put_Parquet_StoresItAsParquetAndAnswersItsSummary()
+    {
+        var name = ModelNames.Unique("parquet");
+        var parquet = await SyntheticData.ParquetAsync(5000, withCity: true, missingRate: 0.01);
+
+        var put = await PutAsync(name, new TrickleStream(parquet), "application/vnd.apache.parquet");
+        var list = await CallAsync(HttpExchange.Get("/api/datasets"), (f, r) => f.ListAsync(r, CancellationToken.None));
+        var stored = await _host.Get<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets)
+            .GetBlobClient($"{name}.parquet").DownloadContentAsync();
+
+        Assert.That(put.Status, Is.EqualTo(201), put.Body);
+        Assert.That(put.Json.GetProperty("format").GetString(), Is.EqualTo("parquet"));
+        Assert.That(put.Json.GetProperty("rows").GetInt64(), Is.EqualTo(5000));
+        Assert.That(put.Json.GetProperty("bytes").GetInt64(), Is.EqualTo(parquet.Length));
+        Assert.That(put.Json.GetProperty("sha256").GetString(), Is.EqualTo(DatasetStore.Sha256(parquet)));
+        Assert.That(put.Json.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name")}:{c.GetProperty("kind")}"),
+            Is.EqualTo(new[] { "x1:numeric", "x2:numeric", "city:categorical", "y:numeric" }));
+        Assert.That(put.Json.GetProperty("columns")[0].GetProperty("missing").GetInt64(), Is.GreaterThan(0));
+        Assert.That(put.Json.GetProperty("columns")[2].GetProperty("levels").GetInt32(), Is.EqualTo(3));
+        Assert.That(stored.Value.Content.ToArray(), Is.EqualTo(parquet));
+        Assert.That(stored.Value.Details.ContentType, Is.EqualTo("application/vnd.apache.parquet"));
+        Assert.That(list.Json.GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("name").GetString()), Does.Contain(name));
+    }
+
+    [Test]
+    public async Task Train_FromUploadedParquet_TrainsOnItAndRecordsItsLineage()
+    {
+        var name = ModelNames.Unique("pq-source");
+        var model = ModelNames.Unique("from-parquet");
+        var parquet = await SyntheticData.ParquetAsync(3000, withCity: true);
+        await PutAsync(name, new MemoryStream(parquet), "application/vnd.apache.parquet");
+
+        var train = await TrainAsync($"?dataset={name}&model={model}&wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+
+        Assert.That(train.Status, Is.EqualTo(200), train.Body);
+        Assert.That(train.Json.GetProperty("score").GetDouble(), Is.GreaterThan(0.99));
+        Assert.That(manifest!.Dataset, Is.EqualTo(new DatasetReference($"datasets/{name}.parquet", DatasetStore.Sha256(parquet))));
+        Assert.That(manifest.Rows.Train + manifest.Rows.Test, Is.EqualTo(3000));
+    }
+
+    [Test]
+    public async Task Put_GarbageAsParquet_Answers400AndLeavesNothing()
+    {
+        var name = ModelNames.Unique("garbage");
+
+        var put = await PutAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(100))), "application/vnd.apache.parquet");
+        var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
+
+        Assert.That(put.Status, Is.EqualTo(400), put.Body);
+        Assert.That(put.Json.GetProperty("detail").GetString(), Does.StartWith("The body is not a Parquet file that can be read"));
+        Assert.That(get.Status, Is.EqualTo(404));
+    }
+
+    [Test]
+    public async Task Put_ParquetWithADateColumnOrOverTheSize_IsRefused()
+    {
+        var dated = await ParquetFiles.WriteAsync(Enumerable.Range(0, 5).Select(i => new Data.ParquetTableReaderTests.Dated { Sold = DateTime.UnixEpoch.AddDays(i), Price = i }));
+
+        var date = await PutAsync(ModelNames.Unique("dated"), new MemoryStream(dated), "application/vnd.apache.parquet");
+        var tooLarge = await PutAsync(ModelNames.Unique("large"), new TrickleStream(new byte[20_000_001]), "application/vnd.apache.parquet");
+
+        Assert.That(date.Status, Is.EqualTo(400), date.Body);
+        Assert.That(date.Json.GetProperty("detail").GetString(), Does.StartWith("Column 'Sold' holds dates"));
+        Assert.That(tooLarge.Status, Is.EqualTo(413), tooLarge.Body);
+    }
+
+    [Test]
+    public async Task Put_SameNameInTheOtherFormat_Answers409()
+    {
+        var name = ModelNames.Unique("both");
+        await PutAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(10))), "text/csv");
+
+        var parquet = await PutAsync(name, new MemoryStream(await SyntheticData.ParquetAsync(10)), "application/vnd.apache.parquet");
+        var delete = await CallAsync(HttpExchange.Delete($"/api/datasets/{name}"), (f, r) => f.DeleteAsync(r, name, CancellationToken.None));
+        var again = await PutAsync(name, new MemoryStream(await SyntheticData.ParquetAsync(10)), "application/vnd.apache.parquet");
+
+        Assert.That(parquet.Status, Is.EqualTo(409), parquet.Body);
+        Assert.That(delete.Status, Is.EqualTo(204));
+        Assert.That(again.Status, Is.EqualTo(201), again.Body);
+    }
+
     private Task<HttpExchange> PutAsync(string name, Stream body, string contentType) =>
         CallAsync(new HttpExchange($"/api/datasets/{name}", contentType, body, method: "PUT"), (f, r) => f.PutAsync(r, name, CancellationToken.None));
 

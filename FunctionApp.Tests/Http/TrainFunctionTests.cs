@@ -189,6 +189,61 @@ public sealed class TrainFunctionTests
         Assert.That(await StagedBlobsAsync(model), Is.Empty);
     }
 
+    [Test]
+    public async Task Train_Parquet_StagesItAsSentAndTrainsOnIt()
+    {
+        var model = ModelNames.Unique("parquet");
+        var parquet = await SyntheticData.ParquetAsync(300, withCity: true, missingRate: 0.02);
+
+        var response = await TrainAsync("application/vnd.apache.parquet", parquet, $"?model={model}&wait=60");
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
+        var staged = await StagedBlobsAsync(model);
+        var content = await _host.Get<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).GetBlobClient(staged.Single()).DownloadContentAsync();
+
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Json.GetProperty("score").GetDouble(), Is.GreaterThan(0.99));
+        Assert.That(response.Json.GetProperty("rows").GetProperty("test").GetInt32(), Is.EqualTo(60));
+        Assert.That(manifest!.Schema.Features.Select(f => $"{f.Name}:{f.Kind}"), Is.EqualTo(new[] { "x1:Numeric", "x2:Numeric", "city:Categorical" }));
+        Assert.That(staged.Single(), Does.EndWith(".parquet"));
+        Assert.That(manifest.Dataset.Sha256, Is.EqualTo(DatasetStore.Sha256(parquet)));
+        Assert.That(content.Value.Content.ToArray(), Is.EqualTo(parquet));
+    }
+
+    [TestCase("garbage", "", 400, "The body is not a Parquet file that can be read")]
+    [TestCase("cut", "", 400, "Parquet")]
+    [TestCase("houses", "?label=City", 400, "The label 'City' is a text column")]
+    [TestCase("houses", "?label=Rooms", 400, "Row 5: the label 'Rooms' is null")]
+    [TestCase("houses", "?label=Nope", 400, "The label column 'Nope' is not in the dataset")]
+    [TestCase("houses", "?dataset=houses", 400, "Send the data either as the body or as ?dataset={name}, not both")]
+    [TestCase("dated", "", 400, "Column 'Sold' holds dates, which cannot be trained on")]
+    [TestCase("large", "", 413, "100,000 bytes")]
+    public async Task Train_BadParquet_AnswersProblemAndStagesNothing(string file, string query, int status, string detail)
+    {
+        var model = ModelNames.Unique("bad-parquet");
+        var houses = await ParquetFiles.HousesAsync();
+        var body = file switch
+        {
+            "garbage" => Encoding.UTF8.GetBytes(SyntheticData.Csv(20)),
+            "cut" => houses[..(houses.Length / 2)],
+            "dated" => await ParquetFiles.WriteAsync(Enumerable.Range(0, 5).Select(i => new Data.ParquetTableReaderTests.Dated { Sold = DateTime.UnixEpoch.AddDays(i), Price = i })),
+            "large" => await SyntheticData.ParquetAsync(20_000),
+            _ => houses,
+        };
+
+        var response = await TrainAsync("application/vnd.apache.parquet", body, $"{(query.Length == 0 ? "?" : query + "&")}model={model}");
+
+        Assert.That(response.Status, Is.EqualTo(status), response.Body);
+        Assert.That(response.ContentType, Does.StartWith("application/problem+json"));
+        Assert.That(response.Json.GetProperty("detail").GetString(), Does.Contain(detail));
+        Assert.That(await StagedBlobsAsync(model), Is.Empty);
+    }
+
+    private async Task<HttpExchange> TrainAsync(string contentType, byte[] body, string query)
+    {
+        var exchange = new HttpExchange("/api/train", contentType, new MemoryStream(body), query);
+        return await Functions.CallAsync<TrainFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, _host.Client, CancellationToken.None));
+    }
+
     private async Task<HttpExchange> TrainAsync(string? contentType, string body, string query)
     {
         var exchange = new HttpExchange("/api/train", contentType, body, query);

@@ -55,5 +55,16 @@ internal sealed class WorkflowHost : IAsyncDisposable
         return await Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, cancel.Token);
     }
 
+    /// <summary>Stages data in any format the way the train function does, then runs the orchestration on it to the end.</summary>
+    public async Task<OrchestrationMetadata> TrainAsync(string model, byte[] data, DatasetFormat format, string label, IReadOnlyDictionary<string, ColumnKind>? kinds = null)
+    {
+        var runId = Guid.NewGuid().ToString("N");
+        var staged = await Get<DatasetStore>().StageAsync(model, runId, data, CancellationToken.None, format);
+        var request = new TrainingRequest(model, staged.ToString(), label, kinds, 0.2, 42, new TrainerOptions());
+        await Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), request, new StartOrchestrationOptions(runId));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        return await Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, cancel.Token);
+    }
+
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -270,7 +270,7 @@ internal static class RequestCatalogue
         yield return Train("1,001 columns", string.Join(",", Enumerable.Range(0, 1001).Select(i => $"c{i}")) + "\n" + string.Join(",", Enumerable.Repeat("1", 1001)) + "\n", 413, "The dataset has 1,001 columns");
         yield return Train("more categories than allowed", "id,y\n" + string.Concat(Enumerable.Range(0, 1100).Select(i => $"user{i},{i}\n")), 400, "Column 'id' has more than 1,000 distinct text values (line 1002 adds 'user1000')");
         yield return Train("categories over the cell limit", "a,b,y\n" + string.Concat(Enumerable.Range(0, 800).Select(i => $"a{i},b{i},{i}\n")), 413, "800 rows of 1,600 feature values each (a categorical column counts once per category), 1,280,000 in all; a run takes at most 1,000,000 (Training__MaxCells)");
-        yield return Train("content type text/plain", s_csv, 415, "Content-Type 'text/plain' is not supported; send text/csv (with a header row) or application/json", "text/plain");
+        yield return Train("content type text/plain", s_csv, 415, "Content-Type 'text/plain' is not supported; send text/csv (with a header row), application/vnd.apache.parquet or application/json", "text/plain");
         yield return Train("content type form (curl -d)", s_csv, 415, "curl -d sends this type unless told otherwise", "application/x-www-form-urlencoded");
         yield return Train("multipart form (curl -F)", "--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx,y\n1,2\r\n--b--\r\n", 415, "That is a form upload, such as curl -F", "multipart/form-data; boundary=b");
         yield return Train("content type XML", "<rows/>", 415, "Content-Type 'application/xml' is not supported", "application/xml");

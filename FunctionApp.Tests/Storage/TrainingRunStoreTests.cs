@@ -1,4 +1,6 @@
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
+using Parquet;
 using ServerlessML.Data;
 using ServerlessML.Storage;
 using ServerlessML.Tests.Infrastructure;
@@ -8,13 +10,13 @@ namespace ServerlessML.Tests.Storage;
 public sealed class TrainingRunStoreTests
 {
     [Test]
-    public async Task WriteThenRead_RowsInManyPieces_ComeBackInTheirOrder()
+    public async Task WriteThenRead_SelectedRows_ComeBackInTheirOrder()
     {
         await using var services = AppServices.Build();
-        var store = new TrainingRunStore(services.GetRequiredService<BlobContainers>(), valuesPerPiece: 3_000);
+        var store = services.GetRequiredService<TrainingRunStore>();
         var dataset = CsvTableReader.Read(SyntheticData.Bytes(SyntheticData.Csv(10_000, withCity: true, missingRate: 0.05)), new DatasetReadOptions());
         var rows = Enumerable.Range(0, 10_000).Where(r => r % 3 != 0).Reverse().ToArray();
-        var path = new BlobPath(BlobContainers.Training, $"{Guid.NewGuid():N}/train.table");
+        var path = new BlobPath(BlobContainers.Training, $"{Guid.NewGuid():N}/train.parquet");
 
         await store.WriteTableAsync(path, dataset, rows, CancellationToken.None);
         var read = await store.ReadTableAsync(path, CancellationToken.None);
@@ -28,20 +30,39 @@ public sealed class TrainingRunStoreTests
     }
 
     [Test]
-    public async Task WriteThenRead_HeaderLargerThanTheFirstRead_IsReadWhole()
+    public async Task WriteThenRead_CategoriesAbsentFromTheSplit_KeepTheirCodes()
     {
         await using var services = AppServices.Build();
         var store = services.GetRequiredService<TrainingRunStore>();
-        var levels = Enumerable.Range(0, 1000).Select(i => $"a category level with a name long enough that a thousand of them pass 64 KB, number {i:D4}").ToArray();
+        var levels = Enumerable.Range(0, 1000).Select(i => $"level {i:D4}").ToArray();
         var dataset = new Dataset(
-            new Table([new CategoricalColumn("level", Enumerable.Range(0, 1000).ToArray(), levels), new NumericColumn("y", new float[1000])]),
+            new Table([new CategoricalColumn("level", [.. Enumerable.Range(0, 1000).Select(i => i % 10 == 0 ? CategoricalColumn.Missing : i)], levels), new NumericColumn("y", new float[1000])]),
             "y");
-        var path = new BlobPath(BlobContainers.Training, $"{Guid.NewGuid():N}/test.table");
+        var path = new BlobPath(BlobContainers.Training, $"{Guid.NewGuid():N}/test.parquet");
+
+        await store.WriteTableAsync(path, dataset, [999, 998, 10, 3], CancellationToken.None);
+        var read = (CategoricalColumn)(await store.ReadTableAsync(path, CancellationToken.None)).Table["level"];
+
+        Assert.That(read.Levels, Is.EqualTo(levels));
+        Assert.That(read.Codes, Is.EqualTo(new[] { 999, 998, CategoricalColumn.Missing, 3 }));
+    }
+
+    [Test]
+    public async Task Split_IsAPlainParquetFile_WithFloatAndStringColumns()
+    {
+        await using var services = AppServices.Build();
+        var store = services.GetRequiredService<TrainingRunStore>();
+        var dataset = CsvTableReader.Read(SyntheticData.Bytes(SyntheticData.Csv(100, withCity: true)), new DatasetReadOptions());
+        var path = new BlobPath(BlobContainers.Training, $"{Guid.NewGuid():N}/train.parquet");
 
         await store.WriteTableAsync(path, dataset, null, CancellationToken.None);
-        var read = await store.ReadTableAsync(path, CancellationToken.None);
+        var blob = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(path.Container).GetBlobClient(path.Name);
+        var content = (await blob.DownloadContentAsync()).Value;
+        await using var reader = await ParquetReader.CreateAsync(content.Content.ToStream());
 
-        Assert.That(TableSerializer.HeaderBytes(dataset, null), Has.Length.GreaterThan(64 * 1024));
-        Assert.That(((CategoricalColumn)read.Table["level"]).ValueAt(999), Is.EqualTo(levels[999]));
+        Assert.That(content.Details.ContentType, Is.EqualTo("application/vnd.apache.parquet"));
+        Assert.That(reader.Schema.GetDataFields().Select(f => $"{f.Name}:{(f.ClrType == typeof(ReadOnlyMemory<char>) ? "String" : f.ClrType.Name)}"),
+            Is.EqualTo(new[] { "x1:Single", "x2:Single", "city:String", "y:Single" }));
+        Assert.That(reader.RowGroups.Sum(g => g.RowCount), Is.EqualTo(100));
     }
 }

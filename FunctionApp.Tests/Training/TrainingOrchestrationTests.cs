@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
+using ServerlessML.Data;
 using ServerlessML.ML;
 using ServerlessML.Serving;
 using ServerlessML.Storage;
@@ -37,6 +38,31 @@ public sealed class TrainingOrchestrationTests
         Assert.That(result.Rows, Is.EqualTo(new RowCounts(1600, 400)));
         Assert.That(result.Published.Aliases, Is.EquivalentTo(new[] { ModelStore.Latest, ModelStore.Production }));
         Assert.That(prediction.Version, Is.EqualTo(1));
+        Assert.That(prediction.Predictions[0], Is.EqualTo(SyntheticData.Truth(1.5, -0.5, "Oslo")).Within(0.1));
+    }
+
+    [Test]
+    public async Task Train_FromParquet_LearnsWhatTheSameDataAsCsvTeaches()
+    {
+        var fromCsv = ModelNames.Unique("spine-csv");
+        var fromParquet = ModelNames.Unique("spine-parquet");
+        var kinds = new Dictionary<string, ColumnKind> { ["x1"] = ColumnKind.Numeric, ["x2"] = ColumnKind.Numeric, ["city"] = ColumnKind.Categorical, ["y"] = ColumnKind.Numeric };
+        var parquet = await SyntheticData.ParquetAsync(2000, withCity: true, missingRate: 0.02);
+
+        var csvRun = await _host.TrainAsync(fromCsv, SyntheticData.Csv(2000, withCity: true, missingRate: 0.02));
+        var parquetRun = await _host.TrainAsync(fromParquet, parquet, DatasetFormat.Parquet, "y", kinds);
+        var expected = csvRun.ReadOutputAs<TrainingResult>()!;
+        var result = parquetRun.ReadOutputAs<TrainingResult>()!;
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(fromParquet, 1, CancellationToken.None);
+        var prediction = await _host.Get<PredictionService>().PredictAsync(Instances(fromParquet, """[{"x1": 1.5, "x2": -0.5, "city": "Oslo"}]"""), CancellationToken.None);
+
+        Assert.That(parquetRun.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Completed), parquetRun.FailureDetails?.ErrorMessage);
+        Assert.That(result.Rows, Is.EqualTo(expected.Rows));
+        Assert.That(result.Metrics.RSquared, Is.EqualTo(expected.Metrics.RSquared).Within(1e-6));
+        Assert.That(result.Metrics.Rmse, Is.EqualTo(expected.Metrics.Rmse).Within(1e-4));
+        Assert.That(manifest!.Dataset, Is.EqualTo(new DatasetReference(DatasetStore.StagedPath(fromParquet, parquetRun.InstanceId, DatasetFormat.Parquet).ToString(), DatasetStore.Sha256(parquet))));
+        Assert.That(manifest.Schema.Features.Select(f => f.Name), Is.EqualTo(new[] { "x1", "x2", "city" }));
+        Assert.That(manifest.Schema.Features[0].Missing, Is.GreaterThan(0));
         Assert.That(prediction.Predictions[0], Is.EqualTo(SyntheticData.Truth(1.5, -0.5, "Oslo")).Within(0.1));
     }
 

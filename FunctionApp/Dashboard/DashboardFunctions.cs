@@ -50,7 +50,7 @@ public static class DashboardFunctions
     }
 
     private static NotFoundException NotServed(HttpRequest request) =>
-        new($"Nothing is served at {request.Method} {request.Path}. The dashboard is at /, the API under /api (train, predict, datasets, models), " +
+        new($"Nothing is served at {request.Method} {request.Path}. The dashboard is at /, the API under /api (train, predict, datasets, models, health; described by /api/openapi.json), " +
             "and the status of runs under /runtime/webhooks/durabletask/instances; see the README.");
 
     private static FrozenDictionary<string, (byte[], string, string)> Load()

@@ -54,9 +54,7 @@ public sealed class RunSweeper(
             new PurgeInstancesFilter(DateTimeOffset.UnixEpoch, now - TimeSpan.FromDays(options.Value.HistoryRetentionDays), s_finished),
             cancellationToken);
         var result = new SweepResult(staged, working, purged.PurgedInstanceCount);
-        logger.LogInformation(
-            "Housekeeping: deleted {Staged} staged datasets and the working files of {Working} runs, purged {Purged} finished instances",
-            result.StagedDatasetsDeleted, result.WorkingFileSetsDeleted, result.InstancesPurged);
+        logger.Swept(result.StagedDatasetsDeleted, result.WorkingFileSetsDeleted, result.InstancesPurged);
         return result;
     }
 

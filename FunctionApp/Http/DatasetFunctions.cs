@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using ServerlessML.Data;
 using ServerlessML.Storage;
 using ServerlessML.Training;
 
 namespace ServerlessML.Http;
 
-/// <summary><c>/api/datasets</c>: upload a CSV by name (streamed, never buffered), list, show and delete datasets.</summary>
+/// <summary><c>/api/datasets</c>: upload a CSV or Parquet file by name (streamed, never held in memory), list, show and delete datasets.</summary>
 public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOptions> options)
 {
     [Function("PutDataset")]
@@ -21,12 +22,13 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
         ResourceName.Check(name, "dataset");
         RequestBody.CheckContentEncoding(request);
         var mediaType = RequestBody.MediaType(request);
-        if (!RequestBody.IsCsv(mediaType))
+        var isParquet = RequestBody.IsParquet(mediaType);
+        if (!RequestBody.IsCsv(mediaType) && !isParquet)
         {
-            throw RequestBody.UnsupportedMediaType(mediaType, "text/csv with a header row");
+            throw RequestBody.UnsupportedMediaType(mediaType, $"text/csv with a header row, or {ParquetTableReader.MediaType}");
         }
 
-        var encoding = RequestBody.CsvEncoding(request);
+        var encoding = isParquet ? null : RequestBody.CsvEncoding(request);
         const string setting = "Training__MaxDatasetBytes";
         var limit = options.Value.MaxDatasetBytes;
         if (request.ContentLength > limit)
@@ -34,8 +36,13 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
             throw LengthLimitedStream.TooLarge(limit, setting);
         }
 
-        // Stored as UTF-8 whatever it was sent in: training and its lineage read one encoding.
         Stream body = new LengthLimitedStream(request.Body, limit, setting);
+        if (isParquet)
+        {
+            return new CreatedResult($"{request.PathBase}{request.Path}", await datasets.UploadParquetAsync(name, body, cancellationToken));
+        }
+
+        // Stored as UTF-8 whatever it was sent in: training and its lineage read one encoding.
         await using var utf8 = encoding is null ? body : Encoding.CreateTranscodingStream(body, encoding, Encoding.UTF8);
         var summary = await datasets.UploadAsync(name, utf8, cancellationToken);
         return new CreatedResult($"{request.PathBase}{request.Path}", summary);

@@ -77,7 +77,7 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IFunc
         }
 
         var correlationId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
-        logger.LogError(exception, "Unhandled exception in {Method} {Path}; correlation id {CorrelationId}", http.Request.Method, http.Request.Path, correlationId);
+        logger.UnhandledException(exception, http.Request.Method, http.Request.Path, correlationId);
         return new ProblemDetails
         {
             Status = StatusCodes.Status500InternalServerError,

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ServerlessML.Serving;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Http;
 
@@ -15,8 +17,11 @@ public sealed class PredictFunction(PredictionService predictions, IOptions<Serv
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/predict")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         using var body = await ReadAsync(request, cancellationToken);
-        return new JsonResult(await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken, Explain(request)));
+        var response = await predictions.PredictAsync(PredictionRequest.Parse(body.Memory), cancellationToken, Explain(request));
+        ServerlessTelemetry.RecordPrediction(response.Model, response.Version, response.Predictions.Length, Stopwatch.GetElapsedTime(started));
+        return new JsonResult(response);
     }
 
     // ?explain=true adds each instance's feature contributions to the answer.

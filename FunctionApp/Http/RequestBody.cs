@@ -94,6 +94,10 @@ public static class RequestBody
     /// <summary>Whether the media type is CSV.</summary>
     public static bool IsCsv(string? mediaType) => mediaType is "text/csv" or "application/csv";
 
+    /// <summary>Whether the media type is Parquet: the registered type, or the names tools used before it was registered.</summary>
+    public static bool IsParquet(string? mediaType) =>
+        mediaType is Data.ParquetTableReader.MediaType or "application/x-parquet" or "application/parquet";
+
     public static bool IsJson(string? mediaType) =>
         mediaType is "application/json" || (mediaType?.EndsWith("+json", StringComparison.Ordinal) ?? false);
 

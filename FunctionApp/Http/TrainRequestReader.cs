@@ -11,7 +11,7 @@ using ServerlessML.Training;
 namespace ServerlessML.Http;
 
 /// <summary>
-/// Reads and checks a <c>POST /api/train</c> request: a CSV body with options in the query string, or JSON with the
+/// Reads and checks a <c>POST /api/train</c> request: a CSV or Parquet body with options in the query string, or JSON with the
 /// options beside <c>data</c> (records or numeric rows), or a bare JSON array of rows, or the name of an uploaded
 /// dataset. Everything is checked here, before anything is stored, so bad input never starts a training run.
 /// </summary>
@@ -40,9 +40,14 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
 
         var mediaType = RequestBody.MediaType(request);
         var isCsv = RequestBody.IsCsv(mediaType);
+        if (RequestBody.IsParquet(mediaType))
+        {
+            return await ParquetAsync(request, cancellationToken);
+        }
+
         if (!isCsv && !RequestBody.IsJson(mediaType))
         {
-            throw RequestBody.UnsupportedMediaType(mediaType, "text/csv (with a header row) or application/json");
+            throw RequestBody.UnsupportedMediaType(mediaType, $"text/csv (with a header row), {ParquetTableReader.MediaType} or application/json");
         }
 
         var encoding = isCsv ? RequestBody.CsvEncoding(request) : null;
@@ -96,6 +101,20 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
         using var csv = new MemoryStream();
         await CsvTableWriter.WriteAsync(dataset.Table, csv, cancellationToken);
         return Submission(jsonSettings, new InlineData(dataset, csv.ToArray()));
+    }
+
+    // A Parquet file is checked and read once, here; its bytes are staged as they came.
+    private async Task<TrainSubmission> ParquetAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var settings = new Settings(request.Query, body: null);
+        if (settings.String("dataset") is not null)
+        {
+            throw new InvalidRequestException("Send the data either as the body or as ?dataset={name}, not both.");
+        }
+
+        var body = await RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, "Training__MaxRequestBytes", cancellationToken);
+        var dataset = await ParquetTableReader.ReadAsync(new MemoryStream(body, writable: false), ReadOptions(settings), cancellationToken);
+        return Submission(settings, new InlineData(dataset, body, DatasetFormat.Parquet));
     }
 
     // A byte order mark, then whitespace, then what a JSON body starts with.

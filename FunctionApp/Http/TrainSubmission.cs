@@ -20,8 +20,8 @@ public sealed record TrainSubmission(
 /// <summary>The data of a training request, with the label to predict.</summary>
 public abstract record TrainingData(string Label, int Rows);
 
-/// <summary>Data sent in the request, parsed and checked, with the CSV bytes to stage for the run.</summary>
-public sealed record InlineData(Dataset Dataset, ReadOnlyMemory<byte> Csv) : TrainingData(Dataset.Label, Dataset.RowCount);
+/// <summary>Data sent in the request, parsed and checked, with the bytes to stage for the run (CSV, or Parquet as sent).</summary>
+public sealed record InlineData(Dataset Dataset, ReadOnlyMemory<byte> Bytes, DatasetFormat Format = DatasetFormat.Csv) : TrainingData(Dataset.Label, Dataset.RowCount);
 
 /// <summary>A dataset uploaded earlier, by name.</summary>
 public sealed record NamedData(DatasetSummary Summary, string Label) : TrainingData(Label, checked((int)Summary.Rows));

@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ServerlessML.Data;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 using ServerlessML.Training;
 
 namespace ServerlessML.Http;
@@ -21,12 +22,17 @@ public sealed class TrainingStarter(TrainRequestReader reader, DatasetStore data
     {
         var submission = await reader.ReadAsync(request, cancellationToken);
         runId ??= Guid.NewGuid().ToString("N");
+        // The run's root in the app: the SDK carries its context into the orchestration and every activity.
+        using var span = ServerlessTelemetry.Source.StartActivity("StartTraining")?
+            .SetTag(ServerlessTelemetry.RunIdAttribute, runId)
+            .SetTag(ServerlessTelemetry.ModelAttribute, submission.Model)
+            .SetTag(ServerlessTelemetry.RowsAttribute, submission.Data.Rows);
         var (datasetBlob, kinds) = submission.Data switch
         {
             InlineData inline => (
-                await datasets.StageAsync(submission.Model, runId, inline.Csv, cancellationToken),
+                await datasets.StageAsync(submission.Model, runId, inline.Bytes, cancellationToken, inline.Format),
                 inline.Dataset.Table.Columns.ToDictionary(c => c.Name, c => c.Kind)),
-            NamedData named => (DatasetStore.NamedPath(named.Summary.Name), (Dictionary<string, ColumnKind>?)null),
+            NamedData named => (DatasetStore.NamedPath(named.Summary.Name, named.Summary.Format), (Dictionary<string, ColumnKind>?)null),
             _ => throw new InvalidOperationException("Unknown kind of training data."),
         };
         var training = new TrainingRequest(
@@ -52,7 +58,7 @@ public sealed class TrainingStarter(TrainRequestReader reader, DatasetStore data
             throw;
         }
 
-        logger.LogInformation("Started training run {RunId} of {Model} on {Rows} rows of {Dataset}", runId, submission.Model, submission.Data.Rows, datasetBlob);
+        logger.TrainingStarted(runId, submission.Model, submission.Data.Rows, datasetBlob.ToString());
         return (runId, submission);
     }
 

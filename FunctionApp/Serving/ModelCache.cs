@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessML.ML;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Serving;
 
@@ -62,6 +63,7 @@ public sealed class ModelCache(
         entry.LastUsed = clock.GetTimestamp();
         if (entry.Model.Value.IsCompletedSuccessfully && entry.Model.Value.Result is { } ready)
         {
+            ServerlessTelemetry.ModelCacheHits.Add(1, ServerlessTelemetry.Tags(model, v));
             return ready;
         }
 
@@ -82,6 +84,13 @@ public sealed class ModelCache(
             throw;
         }
     }
+
+    /// <summary>The versions loaded and ready to serve, most recently used first (for the health report).</summary>
+    public IReadOnlyList<(string Model, int Version)> Loaded() =>
+        [.. _models
+            .Where(p => p.Value.Model.IsValueCreated && p.Value.Model.Value.IsCompletedSuccessfully && p.Value.Model.Value.Result is not null)
+            .OrderByDescending(p => p.Value.LastUsed)
+            .Select(p => p.Key)];
 
     /// <summary>The version an alias points at; null when the model has no such alias. Production is read through the
     /// refreshed lookup below; any other alias, rarely asked for at predict, from storage each time.</summary>
@@ -156,9 +165,7 @@ public sealed class ModelCache(
             {
                 if (_outages.TryAdd(model, true))
                 {
-                    logger.LogWarning(
-                        "Storage is unreachable ({Reason}): predictions of {Model} without a version are answered from memory by v{Version}, production as read {Age:F0} s ago, for up to {MaxStaleSeconds} s",
-                        reason, model, previous.Version, clock.GetElapsedTime(previous.ReadAt).TotalSeconds, options.Value.MaxStaleSeconds);
+                    logger.AnsweringFromMemory(reason, model, previous.Version, clock.GetElapsedTime(previous.ReadAt).TotalSeconds, options.Value.MaxStaleSeconds);
                 }
 
                 return previous;
@@ -168,9 +175,7 @@ public sealed class ModelCache(
             {
                 // Logged once: the failed read is forgotten with the answer it could have fallen back on.
                 _outages[model] = true;
-                logger.LogWarning(
-                    "Storage is unreachable ({Reason}) and production of {Model} was last read {Age:F0} s ago, longer than Serving:MaxStaleSeconds ({MaxStaleSeconds}) allows: predictions of it without a version answer 503 until storage is back",
-                    reason, model, clock.GetElapsedTime(previous.ReadAt).TotalSeconds, options.Value.MaxStaleSeconds);
+                logger.ProductionTooStale(reason, model, clock.GetElapsedTime(previous.ReadAt).TotalSeconds, options.Value.MaxStaleSeconds);
             }
             else
             {
@@ -203,7 +208,8 @@ public sealed class ModelCache(
 
         StorageAnswered(model);
         var loaded = new LoadedModel(manifest, ModelTrainer.Load(zip.ToStream()));
-        logger.LogInformation("Loaded {Model} v{Version} for serving", model, version);
+        ServerlessTelemetry.ModelCacheLoads.Add(1, ServerlessTelemetry.Tags(model, version));
+        logger.Loaded(model, version);
         EvictBeyondCapacity();
         return loaded;
     }
@@ -212,7 +218,7 @@ public sealed class ModelCache(
     {
         if (_outages.TryAdd(model, true))
         {
-            logger.LogWarning("Storage is unreachable ({Reason}): predictions of {Model} that need storage answer 503 until it is back", reason, model);
+            logger.StorageUnreachable(reason, model);
         }
     }
 
@@ -220,7 +226,7 @@ public sealed class ModelCache(
     {
         if (_outages.TryRemove(model, out _))
         {
-            logger.LogInformation("Storage answers again: predictions of {Model} are served as usual", model);
+            logger.StorageAnswersAgain(model);
         }
     }
 
@@ -230,7 +236,7 @@ public sealed class ModelCache(
         foreach (var (key, _) in _models.OrderBy(p => p.Value.LastUsed).Take(Math.Max(0, excess)))
         {
             _models.TryRemove(key, out _);
-            logger.LogInformation("Unloaded {Model} v{Version}, the least recently used", key.Model, key.Version);
+            logger.Unloaded(key.Model, key.Version);
         }
     }
 

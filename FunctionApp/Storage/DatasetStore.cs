@@ -16,9 +16,9 @@ using ServerlessML.Training;
 namespace ServerlessML.Storage;
 
 /// <summary>
-/// Training data in blob storage: datasets uploaded by name (<c>datasets/{name}.csv</c>, with a summary beside
-/// it), and data staged for one run (<c>datasets/{model}/{runId}.csv</c>), the claim check a run carries instead
-/// of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on; data
+/// Training data in blob storage: datasets uploaded by name (<c>datasets/{name}.csv</c> or <c>.parquet</c>, with a
+/// summary beside it), and data staged for one run (<c>datasets/{model}/{runId}.csv</c> or <c>.parquet</c>), the claim
+/// check a run carries instead of the data itself. Both are written once, so a model's lineage keeps pointing at the bytes it was trained on; data
 /// staged for a run that publishes nothing is deleted when the run ends.
 /// </summary>
 public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOptions> options, TimeProvider clock, ILogger<DatasetStore> logger)
@@ -26,24 +26,28 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     private const string Sha256Metadata = "sha256";
     private const int BlockBytes = 4 * 1024 * 1024;
 
-    public static BlobPath StagedPath(string model, string runId) => new(BlobContainers.Datasets, $"{model}/{runId}.csv");
+    public static BlobPath StagedPath(string model, string runId, DatasetFormat format = DatasetFormat.Csv) =>
+        new(BlobContainers.Datasets, $"{model}/{runId}{format.Extension()}");
 
-    public static BlobPath NamedPath(string name) => new(BlobContainers.Datasets, $"{name}.csv");
+    public static BlobPath NamedPath(string name, DatasetFormat format = DatasetFormat.Csv) => new(BlobContainers.Datasets, $"{name}{format.Extension()}");
+
+    /// <summary>The format a dataset blob is stored in, from its name.</summary>
+    public static DatasetFormat FormatOf(BlobPath path) => DatasetFormats.OfName(path.Name) ?? DatasetFormat.Csv;
 
     private static BlobPath SummaryPath(string name) => new(BlobContainers.Datasets, $"{name}.summary.json");
 
     /// <summary>Writes a run's data once under the run's name; its SHA-256 goes along as metadata for the manifest.</summary>
-    public async Task<BlobPath> StageAsync(string model, string runId, ReadOnlyMemory<byte> csv, CancellationToken cancellationToken)
+    public async Task<BlobPath> StageAsync(string model, string runId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken, DatasetFormat format = DatasetFormat.Csv)
     {
-        var path = StagedPath(model, runId);
+        var path = StagedPath(model, runId, format);
         var blob = await containers.GetBlobAsync(path, cancellationToken);
         await blob.UploadAsync(
-            BinaryData.FromBytes(csv),
+            BinaryData.FromBytes(data),
             new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" },
-                Metadata = new Dictionary<string, string> { [Sha256Metadata] = Sha256(csv.Span) },
+                HttpHeaders = new BlobHttpHeaders { ContentType = format.ContentType() },
+                Metadata = new Dictionary<string, string> { [Sha256Metadata] = Sha256(data.Span) },
             },
             cancellationToken);
         return path;
@@ -58,10 +62,7 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     {
         var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
         var blob = container.GetBlockBlobClient(NamedPath(name).Name);
-        if (await blob.ExistsAsync(cancellationToken))
-        {
-            throw AlreadyExists(name);
-        }
+        await CheckNewAsync(container, name, cancellationToken);
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var profiler = new CsvProfiler(options.Value.DatasetLimits());
@@ -127,8 +128,62 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         }
 
         await WriteSummaryAsync(container, summary, cancellationToken);
-        logger.LogInformation("Uploaded dataset {Dataset}: {Bytes} bytes, {Rows} rows", name, bytes, profile.Rows);
+        logger.DatasetUploaded(name, bytes, profile.Rows);
         return summary;
+    }
+
+    /// <summary>
+    /// Stores a Parquet file as a new named dataset once it has been checked and profiled. A Parquet file is read from
+    /// its end (the schema is in the footer), so the body goes to a temporary file first, hashed on the way, and only
+    /// a file that passed is uploaded.
+    /// </summary>
+    public async Task<DatasetSummary> UploadParquetAsync(string name, Stream parquet, CancellationToken cancellationToken)
+    {
+        var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
+        await CheckNewAsync(container, name, cancellationToken);
+        await using var file = TemporaryFile();
+        var (bytes, sha256) = await CopyHashedAsync(parquet, file, cancellationToken);
+        if (bytes == 0)
+        {
+            throw new InvalidRequestException("The request body is empty; send the Parquet file as the body.");
+        }
+
+        file.Position = 0;
+        var profile = await ParquetTableReader.ProfileAsync(file, options.Value.DatasetLimits(), cancellationToken);
+        var summary = new DatasetSummary(name, bytes, profile.Rows, profile.Columns, sha256, clock.GetUtcNow(), DatasetFormat.Parquet);
+        file.Position = 0;
+        try
+        {
+            await container.GetBlobClient(NamedPath(name, DatasetFormat.Parquet).Name).UploadAsync(file, new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = DatasetFormat.Parquet.ContentType() },
+                Metadata = new Dictionary<string, string> { [Sha256Metadata] = sha256 },
+            }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            throw AlreadyExists(name);
+        }
+
+        await WriteSummaryAsync(container, summary, cancellationToken);
+        logger.UploadedParquet(name, bytes, profile.Rows);
+        return summary;
+    }
+
+    /// <summary>A copy of a Parquet dataset to read from: the reader needs to seek, which a download stream cannot. Small
+    /// enough to hold, since a dataset that can be trained on fits the limit on feature values.</summary>
+    public async Task<Stream> DownloadAsync(BlobPath path, CancellationToken cancellationToken)
+    {
+        var blob = await containers.GetBlobAsync(path, cancellationToken);
+        try
+        {
+            return (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToStream();
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            throw Deleted(path);
+        }
     }
 
     /// <summary>A named dataset's summary, or null when there is no such dataset. A CSV put into the container
@@ -153,8 +208,8 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         var summaries = new List<DatasetSummary>();
         await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
         {
-            if (item.IsBlob && item.Blob.Name.EndsWith(".csv", StringComparison.Ordinal)
-                && await GetAsync(item.Blob.Name[..^".csv".Length], cancellationToken) is { } summary)
+            if (item.IsBlob && DatasetFormats.OfName(item.Blob.Name) is { } format
+                && await GetAsync(DatasetFormats.WithoutExtension(item.Blob.Name, format), cancellationToken) is { } summary)
             {
                 summaries.Add(summary);
             }
@@ -167,9 +222,14 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
-        var deleted = await container.DeleteBlobIfExistsAsync(NamedPath(name).Name, cancellationToken: cancellationToken);
+        var deleted = false;
+        foreach (var format in DatasetFormats.All)
+        {
+            deleted |= await container.DeleteBlobIfExistsAsync(NamedPath(name, format).Name, cancellationToken: cancellationToken);
+        }
+
         await container.DeleteBlobIfExistsAsync(SummaryPath(name).Name, cancellationToken: cancellationToken);
-        return deleted.Value;
+        return deleted;
     }
 
     public async Task DeleteAsync(BlobPath path, CancellationToken cancellationToken)
@@ -178,7 +238,16 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }
 
-    /// <summary>Every dataset staged for a run (<c>datasets/{model}/{runId}.csv</c>), with when it was written.</summary>
+    /// <summary>Deletes the data staged for a run, in whichever format it was sent.</summary>
+    public async Task DeleteStagedAsync(string model, string runId, CancellationToken cancellationToken)
+    {
+        foreach (var format in DatasetFormats.All)
+        {
+            await DeleteAsync(StagedPath(model, runId, format), cancellationToken);
+        }
+    }
+
+    /// <summary>Every dataset staged for a run (<c>datasets/{model}/{runId}.csv</c> or <c>.parquet</c>), with when it was written.</summary>
     public async IAsyncEnumerable<StagedDataset> ListStagedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
@@ -186,9 +255,9 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         {
             // Named datasets sit at the top level; a staged one is the only thing one folder down.
             var parts = item.Name.Split('/');
-            if (parts.Length == 2 && parts[1].EndsWith(".csv", StringComparison.Ordinal))
+            if (parts.Length == 2 && DatasetFormats.OfName(parts[1]) is { } format)
             {
-                yield return new StagedDataset(new BlobPath(BlobContainers.Datasets, item.Name), parts[0], parts[1][..^".csv".Length], item.Properties.LastModified ?? DateTimeOffset.MinValue);
+                yield return new StagedDataset(new BlobPath(BlobContainers.Datasets, item.Name), parts[0], DatasetFormats.WithoutExtension(parts[1], format), item.Properties.LastModified ?? DateTimeOffset.MinValue);
             }
         }
     }
@@ -206,9 +275,12 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         {
             // Not a storage fault to retry: the container answered and the data is gone, most likely deleted after the
             // run was started. Any other 404 (the container itself missing) is no evidence of that, and is not said.
-            throw new InvalidDatasetException($"The dataset {path} does not exist any more: it was deleted after the run started. Upload it again and start a new run.");
+            throw Deleted(path);
         }
     }
+
+    private static InvalidDatasetException Deleted(BlobPath path) =>
+        new($"The dataset {path} does not exist any more: it was deleted after the run started. Upload it again and start a new run.");
 
     /// <summary>The SHA-256 recorded when the dataset was written, or computed now for a blob put there another way.</summary>
     public async Task<string> Sha256Async(BlobPath path, CancellationToken cancellationToken)
@@ -228,17 +300,45 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
 
     private async Task<DatasetSummary?> ProfileAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
     {
-        var blob = container.GetBlobClient(NamedPath(name).Name);
-        BlobProperties properties;
-        try
+        foreach (var format in DatasetFormats.All)
         {
-            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
-        {
-            return null;
+            var blob = container.GetBlobClient(NamedPath(name, format).Name);
+            BlobProperties properties;
+            try
+            {
+                properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+            {
+                continue;
+            }
+
+            return format == DatasetFormat.Parquet
+                ? await ProfileParquetAsync(container, name, blob, properties, cancellationToken)
+                : await ProfileCsvAsync(container, name, blob, properties, cancellationToken);
         }
 
+        return null;
+    }
+
+    private async Task<DatasetSummary> ProfileParquetAsync(BlobContainerClient container, string name, BlobClient blob, BlobProperties properties, CancellationToken cancellationToken)
+    {
+        await using var file = TemporaryFile();
+        string sha256;
+        await using (var stream = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content)
+        {
+            (_, sha256) = await CopyHashedAsync(stream, file, cancellationToken);
+        }
+
+        file.Position = 0;
+        var profile = await ParquetTableReader.ProfileAsync(file, options.Value.DatasetLimits() with { MaxColumns = int.MaxValue }, cancellationToken);
+        var summary = new DatasetSummary(name, properties.ContentLength, profile.Rows, profile.Columns, sha256, properties.CreatedOn, DatasetFormat.Parquet);
+        await WriteSummaryAsync(container, summary, cancellationToken);
+        return summary;
+    }
+
+    private async Task<DatasetSummary> ProfileCsvAsync(BlobContainerClient container, string name, BlobClient blob, BlobProperties properties, CancellationToken cancellationToken)
+    {
         await using var stream = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -262,6 +362,45 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     private static async Task WriteSummaryAsync(BlobContainerClient container, DatasetSummary summary, CancellationToken cancellationToken) =>
         await container.GetBlobClient(SummaryPath(summary.Name).Name).UploadAsync(
             BinaryData.FromObjectAsJson(summary, StorageJson.Options), overwrite: true, cancellationToken);
+
+    // A dataset's name is taken by a file in any format.
+    private static async Task CheckNewAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    {
+        foreach (var format in DatasetFormats.All)
+        {
+            if (await container.GetBlobClient(NamedPath(name, format).Name).ExistsAsync(cancellationToken))
+            {
+                throw AlreadyExists(name);
+            }
+        }
+    }
+
+    private static FileStream TemporaryFile() => new(
+        Path.Combine(Path.GetTempPath(), $"serverlessml-{Guid.NewGuid():N}.tmp"),
+        FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+
+    private static async Task<(long Bytes, string Sha256)> CopyHashedAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        long bytes = 0;
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                bytes += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return (bytes, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
 
     private static async Task<int> FillAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
     {

@@ -92,11 +92,11 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
             }, cancellationToken);
             if (written)
             {
-                logger.LogDebug("Wrote {Model} v{Version} for run {RunId}", model, version, runId);
+                logger.VersionWritten(model, version, runId);
                 return version;
             }
 
-            logger.LogWarning("{Model} v{Version} of run {RunId} was deleted before it was finished; publishing it as a later version", model, version, runId);
+            logger.VersionDeletedBeforeFinished(model, version, runId);
             (claimed, next) = (null, version + 1);
         }
     }
@@ -230,7 +230,7 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
             await RemoveFilesAsync(container, model, version, lease, token);
             return true;
         }, cancellationToken);
-        logger.LogInformation("Deleted {Model} v{Version}", model, version);
+        logger.VersionDeleted(model, version);
     }
 
     /// <summary>Every alias move of a model, oldest first.</summary>
@@ -294,7 +294,7 @@ public sealed class ModelStore(BlobContainers containers, TimeProvider clock, IL
                 // The history is not what the lease protects; written with the caller's token so that a move that is
                 // made is also recorded.
                 await AppendHistoryAsync(container, model, new AliasMove(clock.GetUtcNow(), alias, current.Version, version, by, reason), cancellationToken);
-                logger.LogInformation("Moved {Model} alias {Alias} from v{From} to v{To}: {Reason}", model, alias, current.Version, version, reason);
+                logger.AliasMoved(model, alias, current.Version, version, reason);
                 return new AliasState(version, written);
             }
         }, cancellationToken);

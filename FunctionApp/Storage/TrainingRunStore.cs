@@ -1,89 +1,58 @@
-using System.Buffers;
-using System.Text;
-using Azure;
+using Azure.Storage;
 using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
 using ServerlessML.Data;
 
 namespace ServerlessML.Storage;
 
 /// <summary>
-/// A training run's working files (<c>training/{runId}/…</c>): the prepared splits and the candidate model.
-/// Names are fixed per run, so an activity that runs again overwrites its own output with the same content.
-/// Splits move in parallel pieces, a column (or 16 MB of one) each, since they are the biggest thing a run moves.
+/// A training run's working files (<c>training/{runId}/…</c>): the prepared splits, as Parquet files a user can open with
+/// pandas or DuckDB, and the candidate model. Names are fixed per run, so an activity that runs again overwrites its own
+/// output with the same content.
 /// </summary>
-/// <param name="valuesPerPiece">How many values of a column go in one piece (smaller in tests).</param>
-public sealed class TrainingRunStore(BlobContainers containers, int valuesPerPiece = 4 * 1024 * 1024)
+public sealed class TrainingRunStore(BlobContainers containers)
 {
-    private const int Transfers = 4;
-    private const int HeaderGuess = 64 * 1024;
+    // Splits are the biggest thing a run moves: in 8 MB blocks, four at a time.
+    private static readonly StorageTransferOptions Transfer = new() { MaximumConcurrency = 4, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 };
 
-    public static BlobPath TrainSplit(string runId) => new(BlobContainers.Training, $"{runId}/train.table");
+    public static BlobPath TrainSplit(string runId) => new(BlobContainers.Training, $"{runId}/train.parquet");
 
-    public static BlobPath TestSplit(string runId) => new(BlobContainers.Training, $"{runId}/test.table");
+    public static BlobPath TestSplit(string runId) => new(BlobContainers.Training, $"{runId}/test.parquet");
 
     public static BlobPath Candidate(string runId) => new(BlobContainers.Training, $"{runId}/model.zip");
 
     public static BlobPath TestPredictions(string runId) => new(BlobContainers.Training, $"{runId}/test-predictions.json");
 
-    /// <summary>Writes the dataset's <paramref name="rows"/> (all of them when null) as a table blob.</summary>
+    /// <summary>Writes the dataset's <paramref name="rows"/> (all of them when null) as a Parquet file. It is written to a
+    /// temporary file first and uploaded from there in parallel blocks: a blob write stream sends one block at a time,
+    /// and holding the file in memory would double a large split's footprint.</summary>
     public async Task WriteTableAsync(BlobPath path, Dataset dataset, int[]? rows, CancellationToken cancellationToken)
     {
-        var blob = (await containers.GetAsync(path.Container, cancellationToken)).GetBlockBlobClient(path.Name);
-        var header = TableSerializer.HeaderBytes(dataset, rows);
-        var pieces = Pieces(dataset.Table.Columns.Count, rows?.Length ?? dataset.RowCount);
-        await blob.StageBlockAsync(BlockId(0), new MemoryStream(header), cancellationToken: cancellationToken);
-        await Parallel.ForEachAsync(pieces, Options(cancellationToken), async (piece, token) =>
+        var blob = await containers.GetBlobAsync(path, cancellationToken);
+        await using var file = new FileStream(
+            Path.Combine(Path.GetTempPath(), $"serverlessml-{Guid.NewGuid():N}.parquet"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await DatasetParquet.WriteAsync(dataset, rows, file, cancellationToken);
+        file.Position = 0;
+        await blob.UploadAsync(file, new BlobUploadOptions
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(piece.Values * sizeof(int));
-            try
-            {
-                TableSerializer.Gather(dataset.Table.Columns[piece.Column], rows, piece.First, piece.Values, buffer);
-                await blob.StageBlockAsync(BlockId(piece.Index + 1), new MemoryStream(buffer, 0, piece.Values * sizeof(int)), cancellationToken: token);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        });
-        await blob.CommitBlockListAsync(Enumerable.Range(0, pieces.Count + 1).Select(BlockId), cancellationToken: cancellationToken);
+            HttpHeaders = new BlobHttpHeaders { ContentType = ParquetTableReader.MediaType },
+            TransferOptions = Transfer,
+        }, cancellationToken);
     }
 
+    /// <summary>Reads a split written by <see cref="WriteTableAsync"/>: downloaded in parallel ranges, then read from memory
+    /// (a Parquet file is read from its footer).</summary>
     public async Task<Dataset> ReadTableAsync(BlobPath path, CancellationToken cancellationToken)
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
-        // Most headers fit the first guess; one with many category levels takes a second, exact read.
-        var start = await DownloadAsync(blob, 0, HeaderGuess, cancellationToken);
-        var layout = TableSerializer.ReadLayout(start.Span);
-        if (layout is null)
+        using var file = new MemoryStream();
+        await blob.DownloadToAsync(file, new BlobDownloadToOptions
         {
-            start = await DownloadAsync(blob, 0, TableSerializer.HeaderEnd(start.Span), cancellationToken);
-            layout = TableSerializer.ReadLayout(start.Span) ?? throw new InvalidDataException($"{path} is not a complete table.");
-        }
-
-        var columns = layout.Allocate();
-        await Parallel.ForEachAsync(Pieces(columns.Length, layout.Rows), Options(cancellationToken), async (piece, token) =>
-        {
-            var offset = layout.ColumnOffset(piece.Column) + ((long)piece.First * sizeof(int));
-            var response = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(offset, piece.Values * sizeof(int)) }, token);
-            await using var stream = response.Value.Content;
-            var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-            try
-            {
-                var at = piece.First * sizeof(int);
-                int read;
-                while ((read = await stream.ReadAsync(buffer, token)) > 0)
-                {
-                    buffer.AsSpan(0, read).CopyTo(TableSerializer.ColumnBytes(columns[piece.Column])[at..]);
-                    at += read;
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        });
-        return new Dataset(new Table(columns), layout.Label);
+            TransferOptions = Transfer,
+        }, cancellationToken);
+        var bytes = file.GetBuffer();
+        var length = (int)file.Length;
+        return await DatasetParquet.ReadAsync(() => new MemoryStream(bytes, 0, length, writable: false), cancellationToken);
     }
 
     public async Task WriteBytesAsync(BlobPath path, BinaryData content, CancellationToken cancellationToken)
@@ -140,30 +109,4 @@ public sealed class TrainingRunStore(BlobContainers containers, int valuesPerPie
 
         return runs.Select(r => (r.Key, r.Value)).ToList();
     }
-
-    private static async Task<ReadOnlyMemory<byte>> DownloadAsync(Azure.Storage.Blobs.BlobClient blob, long offset, int length, CancellationToken cancellationToken) =>
-        (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(offset, length) }, cancellationToken)).Value.Content.ToMemory();
-
-    // Every column cut into pieces of at most valuesPerPiece values, numbered in blob order.
-    private List<Piece> Pieces(int columns, int rows)
-    {
-        var pieces = new List<Piece>();
-        for (var column = 0; column < columns; column++)
-        {
-            for (var first = 0; first < rows; first += valuesPerPiece)
-            {
-                pieces.Add(new Piece(pieces.Count, column, first, Math.Min(valuesPerPiece, rows - first)));
-            }
-        }
-
-        return pieces;
-    }
-
-    private static ParallelOptions Options(CancellationToken cancellationToken) =>
-        new() { MaxDegreeOfParallelism = Transfers, CancellationToken = cancellationToken };
-
-    // Block ids must all have the same length within a blob.
-    private static string BlockId(int index) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"piece-{index:D8}"));
-
-    private sealed record Piece(int Index, int Column, int First, int Values);
 }

@@ -18,7 +18,7 @@ public sealed class CleanupTrainingRun(TrainingRunStore runs, DatasetStore datas
         // (datasets/{name}.csv), which is the user's to delete.
         if (!input.Published && !await AnyVersionFromAsync(input, cancellationToken))
         {
-            await datasets.DeleteAsync(DatasetStore.StagedPath(input.Model, input.RunId), cancellationToken);
+            await datasets.DeleteStagedAsync(input.Model, input.RunId, cancellationToken);
         }
 
         return true;

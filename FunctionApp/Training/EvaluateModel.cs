@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using ServerlessML.ML;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
@@ -12,6 +13,7 @@ public sealed class EvaluateModel(TrainingRunStore runs, ILogger<EvaluateModel> 
     [Function(nameof(EvaluateModel))]
     public async Task<RegressionMetrics> RunAsync([ActivityTrigger] EvaluateModelInput input, CancellationToken cancellationToken)
     {
+        using var span = ServerlessTelemetry.StartPhase(nameof(EvaluateModel), input.RunId);
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
         var test = await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
@@ -28,7 +30,10 @@ public sealed class EvaluateModel(TrainingRunStore runs, ILogger<EvaluateModel> 
             await runs.WriteBytesAsync(TrainingRunStore.TestPredictions(runId), BinaryData.FromObjectAsJson(sample, StorageJson.Options), cancellationToken);
         }
 
-        logger.LogInformation("Evaluated {CandidateBlob} on {Rows} rows in {EvaluateSeconds:F3} s: R² {RSquared}", input.CandidateBlob, test.RowCount, clock.Elapsed.TotalSeconds, metrics.RSquared);
+        logger.Evaluated(input.CandidateBlob, test.RowCount, clock.Elapsed.TotalSeconds, metrics.RSquared);
+        span?.SetTag(ServerlessTelemetry.RowsAttribute, test.RowCount)
+            .SetTag("serverlessml.metrics.r_squared", metrics.RSquared)
+            .SetTag("serverlessml.metrics.rmse", metrics.Rmse);
         return metrics;
     }
 }

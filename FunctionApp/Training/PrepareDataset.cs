@@ -5,15 +5,17 @@ using Microsoft.Extensions.Options;
 using ServerlessML.Data;
 using ServerlessML.ML;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
-/// <summary>Activity: parses the staged dataset, checks it, splits it reproducibly and writes both splits.</summary>
+/// <summary>Activity: reads the staged dataset (CSV or Parquet), checks it, splits it reproducibly and writes both splits.</summary>
 public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs, IOptions<TrainingOptions> options, ILogger<PrepareDataset> logger)
 {
     [Function(nameof(PrepareDataset))]
     public async Task<PreparedDataset> RunAsync([ActivityTrigger] PrepareDatasetInput input, CancellationToken cancellationToken)
     {
+        using var span = ServerlessTelemetry.StartPhase(nameof(PrepareDataset), input.RunId);
         var request = input.Request;
         var source = BlobPath.Parse(request.DatasetBlob);
         // The request was checked against the limits before the run started; a named dataset only as far as its
@@ -26,7 +28,9 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         };
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
-        var dataset = await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
+        var dataset = DatasetStore.FormatOf(source) == DatasetFormat.Parquet
+            ? await ReadParquetAsync(source, readOptions, cancellationToken)
+            : await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
         var parsed = clock.Elapsed;
         // The splits are written as row lists over the one parsed copy: a dataset is held in memory once.
         var (train, test) = DatasetSplit.Rows(dataset.RowCount, request.TestFraction, request.Seed);
@@ -37,9 +41,13 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         await runs.WriteTableAsync(testBlob, dataset, test, cancellationToken);
         var sha256 = await datasets.Sha256Async(source, cancellationToken);
 
-        logger.LogInformation(
-            "Prepared {Rows} rows of {Dataset} in {ParseSeconds:F3} s (download and parse, overlapped) + {SplitSeconds:F3} s (split and write): {Train} to train, {Test} to test",
-            dataset.RowCount, source, parsed.TotalSeconds, (clock.Elapsed - parsed).TotalSeconds, train.Length, test.Length);
+        logger.Prepared(dataset.RowCount, source.ToString(), parsed.TotalSeconds, (clock.Elapsed - parsed).TotalSeconds, train.Length, test.Length);
+        span?.SetTag(ServerlessTelemetry.ModelAttribute, request.Model)
+            .SetTag(ServerlessTelemetry.RowsAttribute, dataset.RowCount)
+            .SetTag("serverlessml.rows.train", train.Length)
+            .SetTag("serverlessml.rows.test", test.Length)
+            .SetTag("serverlessml.parse.duration", parsed.TotalSeconds)
+            .SetTag("serverlessml.split.duration", (clock.Elapsed - parsed).TotalSeconds);
         var labels = dataset.LabelColumn.Values;
         return new PreparedDataset(
             trainBlob.ToString(),
@@ -48,5 +56,11 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
             new RowCounts(train.Length, test.Length),
             train.Average(row => (double)labels[row]),
             sha256);
+    }
+
+    private async Task<Dataset> ReadParquetAsync(BlobPath source, DatasetReadOptions readOptions, CancellationToken cancellationToken)
+    {
+        await using var file = await datasets.DownloadAsync(source, cancellationToken);
+        return await ParquetTableReader.ReadAsync(file, readOptions, cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using ServerlessML.ML;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
@@ -17,6 +18,7 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
     [Function(nameof(PublishModel))]
     public async Task<PublishedModel> RunAsync([ActivityTrigger] PublishModelInput input, CancellationToken cancellationToken)
     {
+        using var span = ServerlessTelemetry.StartPhase(nameof(PublishModel), input.RunId);
         var stopwatch = Stopwatch.StartNew();
         var request = input.Request;
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);
@@ -57,7 +59,10 @@ public sealed class PublishModel(TrainingRunStore runs, ModelStore models, TimeP
             aliases.Add(ModelStore.Production);
         }
 
-        logger.LogInformation("Published {Model} v{Version} in {PublishSeconds:F3} s; aliases now on it: {Aliases}", request.Model, version, stopwatch.Elapsed.TotalSeconds, aliases);
+        logger.Published(request.Model, version, stopwatch.Elapsed.TotalSeconds, aliases);
+        span?.SetTag(ServerlessTelemetry.ModelAttribute, request.Model)
+            .SetTag(ServerlessTelemetry.VersionAttribute, version)
+            .SetTag("serverlessml.model.aliases", string.Join(",", aliases));
         return new PublishedModel(
             version,
             ModelStore.ModelPath(request.Model, version).ToString(),

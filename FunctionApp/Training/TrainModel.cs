@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ServerlessML.Data;
 using ServerlessML.ML;
 using ServerlessML.Storage;
+using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
@@ -13,6 +14,7 @@ public sealed class TrainModel(TrainingRunStore runs, ILogger<TrainModel> logger
     [Function(nameof(TrainModel))]
     public async Task<string> RunAsync([ActivityTrigger] TrainModelInput input, CancellationToken cancellationToken)
     {
+        using var span = ServerlessTelemetry.StartPhase(nameof(TrainModel), input.RunId);
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
         var train = await runs.ReadTableAsync(BlobPath.Parse(input.TrainBlob), cancellationToken);
@@ -24,9 +26,12 @@ public sealed class TrainModel(TrainingRunStore runs, ILogger<TrainModel> logger
         var candidate = TrainingRunStore.Candidate(input.RunId);
         await runs.WriteBytesAsync(candidate, zip, cancellationToken);
 
-        logger.LogInformation(
-            "Trained run {RunId} on {Rows} rows in {FitSeconds:F3} s (reading the split {ReadSeconds:F3} s, saving {SaveSeconds:F3} s); candidate is {Bytes} bytes",
-            input.RunId, rows, fit.TotalSeconds, read.TotalSeconds, (clock.Elapsed - read - fit).TotalSeconds, zip.ToMemory().Length);
+        logger.Trained(input.RunId, rows, fit.TotalSeconds, read.TotalSeconds, (clock.Elapsed - read - fit).TotalSeconds, zip.ToMemory().Length);
+        span?.SetTag(ServerlessTelemetry.RowsAttribute, rows)
+            .SetTag("serverlessml.read.duration", read.TotalSeconds)
+            .SetTag("serverlessml.fit.duration", fit.TotalSeconds)
+            .SetTag("serverlessml.save.duration", (clock.Elapsed - read - fit).TotalSeconds)
+            .SetTag("serverlessml.model.bytes", zip.ToMemory().Length);
         return candidate.ToString();
     }
 

@@ -69,7 +69,7 @@ public static class TrainingOrchestration
             }
 
             context.SetCustomStatus(TrainingStatus.Completed);
-            logger.LogInformation("Run {RunId} published {Model} v{Version} with R² {RSquared} and {Warnings} warning(s)", runId, request.Model, published.Version, metrics.RSquared, warnings.Count);
+            logger.RunPublished(runId, request.Model, published.Version, metrics.RSquared, warnings.Count);
             return new TrainingResult(request.Model, published.Version, metrics, metrics.RSquared, prepared.Rows, published, promotion, warnings, crossValidation, sweep);
         }
         catch (TrainingFailedException)
@@ -128,7 +128,7 @@ public static class TrainingOrchestration
         }
         catch (TaskFailedException e)
         {
-            logger.LogWarning("Could not delete the files of run {RunId}: {Failure}", input.RunId, e.FailureDetails);
+            logger.CleanupFailed(input.RunId, e.FailureDetails);
         }
     }
 
@@ -142,8 +142,7 @@ public static class TrainingOrchestration
         }
         catch (TaskFailedException e)
         {
-            context.CreateReplaySafeLogger(nameof(TrainingOrchestration)).LogWarning(
-                "Run {RunId}: {Activity} failed: {Failure}\n{StackTrace}", context.InstanceId, activity, e.FailureDetails, e.FailureDetails.StackTrace);
+            context.CreateReplaySafeLogger(nameof(TrainingOrchestration)).ActivityFailed(context.InstanceId, activity, e.FailureDetails, e.FailureDetails.StackTrace);
             throw new TrainingFailedException(RunFailure.Describe(phase, e.FailureDetails, Attempts, context.InstanceId));
         }
     }

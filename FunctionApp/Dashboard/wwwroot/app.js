@@ -203,7 +203,7 @@ async function terminate(id) {
 
 function train() {
   const file = h("input", { id: "file", type: "file", accept: ".csv,text/csv,.parquet,application/vnd.apache.parquet" });
-  const drop = h("div", { class: "drop" }, h("label", { for: "file" }, "Drop a CSV file here, or choose one: "), file);
+  const drop = h("div", { class: "drop" }, h("label", { for: "file" }, "Drop a CSV or Parquet file here, or choose one: "), file);
   const profile = h("div", { id: "profile" });
   const watch = h("div", { id: "watch", "aria-live": "polite" });
   for (const type of ["dragover", "dragenter"]) drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add("over"); });
