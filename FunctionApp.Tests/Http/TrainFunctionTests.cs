@@ -90,6 +90,7 @@ public sealed class TrainFunctionTests
         var sweep = response.Json.GetProperty("sweep");
         Assert.That(sweep.GetProperty("tried").GetInt32(), Is.EqualTo(3));
         Assert.That(sweep.GetProperty("leaderboard")[0].GetProperty("trainer").GetProperty("kind").GetString(), Is.EqualTo("sdca"), "the data is linear");
+        Assert.That(sweep.GetProperty("leaderboard").EnumerateArray().Select(e => e.GetProperty("trainer").GetProperty("kind").GetString()), Is.EquivalentTo(new[] { "sdca", "fasttree", "lightgbm" }), "by the names a request gives them");
         Assert.That(response.Json.GetProperty("crossValidation").GetProperty("folds").GetInt32(), Is.EqualTo(2));
         Assert.That(response.Json.GetProperty("crossValidation").GetProperty("rmseMean").GetDouble(), Is.GreaterThan(0));
     }
