@@ -2,16 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace ServerlessML.ML;
 
-/// <summary>The ML.NET regression trainer that fits a model's predictor.</summary>
+/// <summary>The ML.NET regression trainer that fits a model's predictor. It is written by the name a request gives it.</summary>
 public enum TrainerKind
 {
     /// <summary>Linear regression by stochastic dual coordinate ascent: the default, what the product promises.</summary>
+    [JsonStringEnumMemberName("sdca")]
     Sdca,
 
     /// <summary>Gradient-boosted regression trees (ML.NET's FastTree).</summary>
+    [JsonStringEnumMemberName("fasttree")]
     FastTree,
 
     /// <summary>Gradient-boosted regression trees (LightGBM).</summary>
+    [JsonStringEnumMemberName("lightgbm")]
     LightGbm,
 }
 
