@@ -64,6 +64,25 @@ public sealed class OpenApiAnswersTests
         Matches("Predict", await PredictAsync($$"""{"model": "{{_model}}", "version": "latest", "rows": [[1, 2, null]]}"""), 200);
         Matches("Predict", await PredictAsync("""{"model": "no-such-model", "rows": [[1]]}"""), 404);
         Matches("Predict", await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": "one"}]}"""), 400);
+        var explained = await PredictAsync($$"""{"model": "{{_model}}", "instances": [{"x1": 1000, "x2": 0, "city": "Paris"}]}""", "?explain=true");
+        Matches("Predict", explained, 200);
+        Assert.That(explained.Json.GetProperty("explanations").GetArrayLength(), Is.EqualTo(1));
+        Assert.That(explained.Json.GetProperty("warnings").GetArrayLength(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task CrossValidatedRun_AndItsManifest_MatchTheDocument()
+    {
+        var model = ModelNames.Unique("documented-folds");
+        Matches("Train", await CallAsync<TrainFunction>(new HttpExchange("/api/train", "text/csv", SyntheticData.Csv(300), $"?model={model}&folds=2&wait=60"), (f, e) => f.RunAsync(e.Request, _host.Client, CancellationToken.None)), 200);
+
+        var version = await CallAsync<ModelFunctions>(HttpExchange.Get($"/api/models/{model}/versions/1"), (f, e) => f.GetVersionAsync(e.Request, model, "1", CancellationToken.None));
+
+        Matches("GetModelVersion", version, 200);
+        Assert.That(version.Json.GetProperty("crossValidation").GetProperty("folds").GetInt32(), Is.EqualTo(2));
+        var onnx = await CallAsync<ModelFunctions>(HttpExchange.Get($"/api/models/{model}/versions/1/model.onnx"), (f, e) => f.ExportOnnxAsync(e.Request, model, "1", CancellationToken.None));
+        Assert.That(onnx.Status, Is.EqualTo(200));
+        Assert.That(Schema("ExportOnnx", 200, onnx.ContentType!), Is.Not.Null);
     }
 
     [Test]
@@ -120,8 +139,8 @@ public sealed class OpenApiAnswersTests
         }
     }
 
-    private Task<HttpExchange> PredictAsync(string body) =>
-        CallAsync<PredictFunction>(new HttpExchange("/api/predict", "application/json", body), (f, e) => f.RunAsync(e.Request, CancellationToken.None));
+    private Task<HttpExchange> PredictAsync(string body, string query = "") =>
+        CallAsync<PredictFunction>(new HttpExchange("/api/predict", "application/json", body, query), (f, e) => f.RunAsync(e.Request, CancellationToken.None));
 
     private Task<HttpExchange> CallAsync<TFunction>(HttpExchange exchange, Func<TFunction, HttpExchange, Task<Microsoft.AspNetCore.Mvc.IActionResult>> call)
         where TFunction : class =>

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace ServerlessML.ML;
 
-/// <summary>The ML.NET regression trainer that fits a model's predictor; in JSON by the name a request gives it.</summary>
+/// <summary>The ML.NET regression trainer that fits a model's predictor. It is written by the name a request gives it.</summary>
 public enum TrainerKind
 {
     /// <summary>Linear regression by stochastic dual coordinate ascent: the default, what the product promises.</summary>

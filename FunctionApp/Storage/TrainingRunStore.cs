@@ -29,7 +29,7 @@ public sealed class TrainingRunStore(BlobContainers containers)
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
         await using var file = new FileStream(
-            Path.Combine(Path.GetTempPath(), $"serverlessml-{Guid.NewGuid():N}.parquet"),
+            TemporaryPath(),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         await DatasetParquet.WriteAsync(dataset, rows, file, cancellationToken);
         file.Position = 0;
@@ -40,19 +40,24 @@ public sealed class TrainingRunStore(BlobContainers containers)
         }, cancellationToken);
     }
 
-    /// <summary>Reads a split written by <see cref="WriteTableAsync"/>: downloaded in parallel ranges, then read from memory
-    /// (a Parquet file is read from its footer).</summary>
+    /// <summary>Reads a split written by <see cref="WriteTableAsync"/>: downloaded in parallel ranges to a temporary file,
+    /// whose columns are then decoded in parallel, straight into the dataset's arrays. A file rather than memory, so that
+    /// the process holds the split's values once, not twice.</summary>
     public async Task<Dataset> ReadTableAsync(BlobPath path, CancellationToken cancellationToken)
     {
         var blob = await containers.GetBlobAsync(path, cancellationToken);
-        using var file = new MemoryStream();
-        await blob.DownloadToAsync(file, new BlobDownloadToOptions
+        var file = TemporaryPath();
+        try
         {
-            TransferOptions = Transfer,
-        }, cancellationToken);
-        var bytes = file.GetBuffer();
-        var length = (int)file.Length;
-        return await DatasetParquet.ReadAsync(() => new MemoryStream(bytes, 0, length, writable: false), cancellationToken);
+            await blob.DownloadToAsync(file, new BlobDownloadToOptions { TransferOptions = Transfer }, cancellationToken);
+            return await DatasetParquet.ReadAsync(
+                () => new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.Asynchronous),
+                cancellationToken);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     public async Task WriteBytesAsync(BlobPath path, BinaryData content, CancellationToken cancellationToken)
@@ -109,4 +114,6 @@ public sealed class TrainingRunStore(BlobContainers containers)
 
         return runs.Select(r => (r.Key, r.Value)).ToList();
     }
+
+    private static string TemporaryPath() => Path.Combine(Path.GetTempPath(), $"serverlessml-{Guid.NewGuid():N}.parquet");
 }
