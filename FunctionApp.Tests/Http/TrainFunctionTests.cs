@@ -90,6 +90,7 @@ public sealed class TrainFunctionTests
         var sweep = response.Json.GetProperty("sweep");
         Assert.That(sweep.GetProperty("tried").GetInt32(), Is.EqualTo(3));
         Assert.That(sweep.GetProperty("leaderboard")[0].GetProperty("trainer").GetProperty("kind").GetString(), Is.EqualTo("sdca"), "the data is linear");
+        Assert.That(sweep.GetProperty("leaderboard").EnumerateArray().Select(e => e.GetProperty("trainer").GetProperty("kind").GetString()), Is.EquivalentTo(new[] { "sdca", "fasttree", "lightgbm" }), "by the names a request gives them");
         Assert.That(response.Json.GetProperty("crossValidation").GetProperty("folds").GetInt32(), Is.EqualTo(2));
         Assert.That(response.Json.GetProperty("crossValidation").GetProperty("rmseMean").GetDouble(), Is.GreaterThan(0));
     }
@@ -136,6 +137,7 @@ public sealed class TrainFunctionTests
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?trainer=fasttree&maxIterations=10", 400, "trainer=fasttree takes none of them")]
     [TestCase("application/json", "{\"trainer\": \"sdca\", \"data\": [[1,2],[2,3],[3,4],[4,5],[5,6]]}", "?trainer=sdca", 400, "'trainer' is given both in the query string and in the body")]
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?folds=1", 400, "folds must be between 2 and 10; got 1.")]
+    [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n6,7\n", "?sweep=true", 400, "5 folds need at least 10 training rows; this data has 4 after the test split.")]
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?sweep=maybe", 400, "Query parameter 'sweep' must be true, false or a number of candidates from 1; got 'maybe'.")]
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?sweep=true&trainer=fasttree", 400, "A sweep chooses the trainer by cross-validated RMSE, so it cannot go with trainer=fasttree")]
     [TestCase("text/csv", "x,y\n1,2\n2,3\n3,4\n4,5\n5,6\n", "?trainer=auto&sweep=false", 400, "trainer=auto sweeps over the trainers; it cannot go with sweep=false")]

@@ -202,6 +202,13 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
             throw new InvalidRequestException($"folds must be between {CrossValidation.MinFolds} and {CrossValidation.MaxFolds}; got {folds}. Leave it out to train without cross-validation{(sweep is null ? "" : $" (a sweep then uses {DefaultSweepFolds})")}.");
         }
 
+        // Each fold holds out at least two rows, so that its R² is defined.
+        var trainRows = data.Rows - DatasetSplit.TestRows(data.Rows, testFraction);
+        if (folds > 0 && trainRows < 2 * folds)
+        {
+            throw new InvalidRequestException($"{folds} folds need at least {2 * folds} training rows; this data has {trainRows} after the test split. Ask for fewer folds (folds=2 needs 4), or send more rows.");
+        }
+
         if (!trainer.IsLinear && (trainer.L2 ?? trainer.L1 ?? (float?)trainer.MaxIterations) is not null)
         {
             throw new InvalidRequestException($"l2, l1 and maxIterations are settings of the sdca trainer; trainer={trainer.Name} takes none of them. Leave them out, or train with trainer=sdca.");

@@ -105,9 +105,11 @@ public sealed class ModelExplainer : IDisposable
             return null;
         }
 
+        // An even spread of the rows, so that the Features matrix is built for those alone.
+        var sample = test.RowCount <= ImportanceRows ? test
+            : new Dataset(test.Table.Take(Enumerable.Range(0, ImportanceRows).Select(i => (int)((long)i * test.RowCount / ImportanceRows)).ToArray()), test.Label);
         var ml = new MLContext(seed);
-        var statistics = ml.Regression.PermutationFeatureImportance(
-            predictor, new FeaturesDataView(test, layout, columns), columns.Label, numberOfExamplesToUse: ImportanceRows);
+        var statistics = ml.Regression.PermutationFeatureImportance(predictor, new FeaturesDataView(sample, layout, columns), columns.Label);
         var names = new string[layout.Length];
         foreach (var slots in layout.Features)
         {

@@ -8,7 +8,7 @@ namespace ServerlessML.Training;
 
 /// <summary>Activity: one fold of a cross-validation: trains on the other folds of the training split and scores on
 /// this one. It writes nothing, so running it twice does no harm.</summary>
-public sealed partial class CrossValidateFold(TrainingRunStore runs, ILogger<CrossValidateFold> logger)
+public sealed class CrossValidateFold(TrainingRunStore runs, ILogger<CrossValidateFold> logger)
 {
     [Function(nameof(CrossValidateFold))]
     public async Task<RegressionMetrics> RunAsync([ActivityTrigger] CrossValidateFoldInput input, CancellationToken cancellationToken)
@@ -17,10 +17,7 @@ public sealed partial class CrossValidateFold(TrainingRunStore runs, ILogger<Cro
         var clock = Stopwatch.StartNew();
         var train = await runs.ReadTableAsync(BlobPath.Parse(input.TrainBlob), cancellationToken);
         var metrics = CrossValidation.Fold(train, input.Trainer, input.Folds, input.Fold, input.Seed);
-        LogFold(logger, input.Fold + 1, input.Folds, input.Trainer.Name, input.TrainBlob, clock.Elapsed.TotalSeconds, metrics.Rmse);
+        logger.FoldScored(input.Fold + 1, input.Folds, input.Trainer.Name, input.TrainBlob, clock.Elapsed.TotalSeconds, metrics.Rmse);
         return metrics;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Fold {Fold} of {Folds} of {Trainer} on {TrainBlob} in {Seconds:F3} s: RMSE {Rmse}")]
-    private static partial void LogFold(ILogger logger, int fold, int folds, string trainer, string trainBlob, double seconds, double? rmse);
 }

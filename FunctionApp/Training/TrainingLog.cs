@@ -28,4 +28,7 @@ internal static partial class TrainingLog
 
     [LoggerMessage(3006, LogLevel.Warning, "Run {RunId}: {Activity} failed: {Failure}\n{StackTrace}")]
     public static partial void ActivityFailed(this ILogger logger, string runId, string activity, TaskFailureDetails failure, string? stackTrace);
+
+    [LoggerMessage(3007, LogLevel.Information, "Fold {Fold} of {Folds} of {Trainer} on {TrainBlob} in {Seconds:F3} s: RMSE {Rmse}")]
+    public static partial void FoldScored(this ILogger logger, int fold, int folds, string trainer, string trainBlob, double seconds, double? rmse);
 }
