@@ -91,17 +91,28 @@ public sealed class DashboardTests
     }
 
     [Test]
-    public async Task UploadParquet_ShowsItsProfileFromTheServer()
+    public async Task UploadParquet_ShowsItsProfile_AndTrainsWithTheChosenTrainerAndFolds()
     {
+        var model = ModelNames.Unique("parquet");
         await _page.GotoAsync($"{Base}/#/train");
 
         await _page.SetInputFilesAsync("#file", Path.Combine(Azurite.RepoRoot(), "samples", "houses.parquet"));
         await Expect(_page.Locator("#profile")).ToContainTextAsync("400 rows", new() { Timeout = 30_000 });
         await ScreenshotAsync("parquet");
-
         var profile = await _page.Locator("#profile").InnerTextAsync();
+        var label = await _page.Locator("#label option:checked").InnerTextAsync();
+        await _page.FillAsync("#model", model);
+        await _page.SelectOptionAsync("#trainer", "fasttree");
+        await _page.FillAsync("#folds", "2");
+        await _page.ClickAsync("button:text('Train')");
+        await Expect(_page.Locator("#watch")).ToContainTextAsync("Completed", new() { Timeout = 90_000 });
+        var manifest = await _server.Client.GetFromJsonAsync<JsonElement>($"/api/models/{model}/versions/1");
+
         Assert.That(profile, Does.Contain("7 columns").And.Contain("city").And.Contain("categorical"));
-        Assert.That(await _page.Locator("#label option:checked").InnerTextAsync(), Is.EqualTo("price"));
+        Assert.That(label, Is.EqualTo("price"));
+        Assert.That(await _page.Locator("#watch").InnerTextAsync(), Does.Contain("Cross-validated over 2 folds"));
+        Assert.That(manifest.GetProperty("training").GetProperty("options").GetProperty("kind").GetString(), Is.EqualTo("fasttree"));
+        Assert.That(manifest.GetProperty("crossValidation").GetProperty("folds").GetInt32(), Is.EqualTo(2));
     }
 
     [Test]

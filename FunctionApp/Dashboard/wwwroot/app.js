@@ -231,6 +231,9 @@ function train() {
     const testFraction = h("input", { id: "testFraction", name: "testFraction", type: "number", min: "0.05", max: "0.5", step: "0.05", value: "0.2" });
     const seed = h("input", { id: "seed", name: "seed", type: "number", step: "1", value: "42" });
     const promoteSelect = h("select", { id: "promote", name: "promote" }, ["auto", "always", "never"].map((p) => h("option", { value: p, text: p })));
+    const trainers = [["sdca", "SDCA (linear)"], ["fasttree", "FastTree (trees)"], ["lightgbm", "LightGBM (trees)"], ["auto", "auto (a sweep: the best by cross-validation)"]];
+    const trainerSelect = h("select", { id: "trainer", name: "trainer" }, trainers.map(([value, text]) => h("option", { value, text })));
+    const folds = h("input", { id: "folds", name: "folds", type: "number", min: "2", max: "10", step: "1", placeholder: "none" });
     const start = h("button", { type: "submit", class: "primary", text: "Train" });
     profile.replaceChildren(
       h("h3", { text: `${summary.name}: ${summary.rows.toLocaleString()} rows, ${summary.columns.length} columns` }),
@@ -242,12 +245,15 @@ function train() {
         h("label", {}, "Test fraction", testFraction),
         h("label", {}, "Seed", seed),
         h("label", {}, "Promote", promoteSelect),
+        h("label", {}, "Trainer", trainerSelect),
+        h("label", {}, "Cross-validation folds", folds),
         h("div", { class: "actions" }, start)));
 
     async function run() {
       show(null);
       start.disabled = true;
-      const query = new URLSearchParams({ dataset: summary.name, model: modelName.value, label: label.value, testFraction: testFraction.value, seed: seed.value, promote: promoteSelect.value });
+      const query = new URLSearchParams({ dataset: summary.name, model: modelName.value, label: label.value, testFraction: testFraction.value, seed: seed.value, promote: promoteSelect.value, trainer: trainerSelect.value });
+      if (folds.value) query.set("folds", folds.value);
       try {
         const { data } = await api(`/api/train?${query}`, { method: "POST" });
         await follow(data.statusQueryGetUri, modelName.value);
@@ -264,6 +270,8 @@ function train() {
         const out = data.output;
         watch.append(
           h("p", { class: "result", text: `R² ${fmt(out.metrics.rSquared)}, RMSE ${fmt(out.metrics.rmse)} (baseline ${fmt(out.metrics.baselineRmse)})` }),
+          out.crossValidation ? h("p", { text: `Cross-validated over ${out.crossValidation.folds} folds: R² ${fmt(out.crossValidation.rSquaredMean)} ± ${fmt(out.crossValidation.rSquaredStd)}, RMSE ${fmt(out.crossValidation.rmseMean)} ± ${fmt(out.crossValidation.rmseStd)}` }) : "",
+          out.sweep ? h("p", { text: `The sweep tried ${out.sweep.tried} of ${out.sweep.planned} candidates; the best was ${out.sweep.leaderboard[0]?.trainer?.kind ?? "?"}.` }) : "",
           h("p", {}, `Published v${out.version}; ${out.promotion.reason}. `, h("a", { href: `#/models/${modelName}/${out.version}`, text: "See the model" }), " · ",
             h("a", { href: `#/predict/${modelName}/${out.version}`, text: "Predict with it" })),
           out.warnings?.length ? h("ul", { class: "warn" }, out.warnings.map((w) => h("li", { text: w }))) : "");
