@@ -26,9 +26,9 @@ done
 [ -z "$only" ] || [ "$only" = quality ] || { echo "--only takes quality, not '$only'." >&2; exit 2; }
 
 if $quick; then
-  rows=200000; scale_rows=2000000; runs=3; app_runs=2; serve_runs=1; duration=5s; cold_runs=3; recovery_runs=1; fanout_runs=1
+  rows=200000; scale_rows=2000000; runs=3; app_runs=2; serve_runs=1; duration=5s; cold_runs=3; recovery_runs=1; fanout_rows=20000; fanout_runs=1
 else
-  rows=1000000; scale_rows=10000000; runs=5; app_runs=3; serve_runs=3; duration=8s; cold_runs=5; recovery_runs=2; fanout_runs=3
+  rows=1000000; scale_rows=10000000; runs=5; app_runs=3; serve_runs=3; duration=8s; cold_runs=5; recovery_runs=2; fanout_rows=100000; fanout_runs=3
 fi
 
 # --- What it needs ----------------------------------------------------------------------------------------------------
@@ -52,15 +52,17 @@ data() {
   [ -s "$file" ] || { echo "Generating $file…" >&2; bench generate --rows "$1" --features 20 --out "$file" >&2; }
   echo "$file"
 }
-fanout_csv=$(data 100000)
+fanout_csv=$(data "$fanout_rows")
 results=bench/out/results
 
 # Cases 8 and 9 (issue 11): the datasets and scikit-learn's reference from bench/quality_data.py, then the app on them.
 quality() {
   echo "8. Model quality: R² against scikit-learn on $(echo bench/out/quality/*/ | wc -w) datasets, default options and trainer=auto…"
   bench quality --data bench/out/quality --out "$results/quality.json" >/dev/null
-  echo "9. Fan-out: sweep=8&folds=5 on 100,000 rows, one process and two ($fanout_runs runs each after a warm-up)…"
-  bench fan-out --csv "$fanout_csv" --runs "$fanout_runs" --configs "1,2,1:1,2:1" --out "$results/fanout.json" >/dev/null
+  echo "9. Fan-out: sweep=8&folds=5 on $fanout_rows rows, one process and two ($fanout_runs runs each after a warm-up)…"
+  bench fan-out --csv "$fanout_csv" --runs "$fanout_runs" --configs 1,2 --out "$results/fanout.json" >/dev/null
+  echo "9. The same with one activity per process (1 run each after a warm-up)…"
+  bench fan-out --csv "$fanout_csv" --runs 1 --configs 1:1,2:1 --out "$results/fanout-one-activity.json" >/dev/null
 }
 echo "Generating the model-quality datasets and scikit-learn's reference (bench/quality_data.py)…"
 /usr/bin/python3 bench/quality_data.py bench/out/quality .
