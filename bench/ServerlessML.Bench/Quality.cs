@@ -42,7 +42,7 @@ internal static class Quality
             // comes from the app training on 80 % of train.csv where the reference uses all of it.
             foreach (var (variant, query) in new[] { ("default", ""), ("auto", "&trainer=auto"), ("smallHoldout", "&testFraction=0.05") })
             {
-                var model = $"quality-{name}-{variant}";
+                var model = $"quality-{name}-{variant.ToLowerInvariant()}";
                 var clock = Stopwatch.StartNew();
                 var output = await TrainAsync(stack, $"model={model}&label={label}{query}", Path.Combine(directory, "train.csv"));
                 var seconds = clock.Elapsed.TotalSeconds;

@@ -59,6 +59,7 @@ internal static class Report
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Written by `bench/run.sh{(quick ? " --quick" : "")}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Every figure is the median of its runs with the range in brackets; the ratio against its baseline is what counts, since absolute times drift on a shared machine. Nothing here runs in the tests.").AppendLine();
+        md.AppendLine(QualityReport.Pointer).AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine()}.").AppendLine();
         if (quick)
         {
