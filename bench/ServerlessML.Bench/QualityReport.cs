@@ -74,6 +74,12 @@ internal static class QualityReport
             FanOutSection(md, Load(fanOut), File.Exists(oneActivity) ? Load(oneActivity) : null, command, File.GetLastWriteTimeUtc(fanOut));
         }
 
+        if (File.Exists(quality) || File.Exists(fanOut))
+        {
+            md.AppendLine("### Cases 8 and 9: how the figures were reached, and the gaps").AppendLine();
+            md.AppendLine(File.ReadAllText(Path.Combine(Paths.Root, "bench", "NOTES-issue11.md")));
+        }
+
         md.AppendLine(End);
         return md.ToString();
     }
