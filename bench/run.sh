@@ -5,7 +5,7 @@
 #   bench/run.sh --quick   smaller inputs and fewer repetitions, to try the harness (about 4 minutes)
 #   bench/run.sh --only quality
 #                          only cases 8 and 9 (issue 11: R² against scikit-learn on five datasets, a sweep on one
-#                          process and on two), about 10 minutes; their sections of BENCHMARKS.md are replaced and
+#                          process and on two), about 12 minutes; their sections of BENCHMARKS.md are replaced and
 #                          every other section is left as the last full run wrote it. With --quick: one run each.
 #
 # It installs what it needs (python3-sklearn, python3-pandas and wrk from Debian; Azurite from package-lock.json),
