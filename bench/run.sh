@@ -3,6 +3,10 @@
 #
 #   bench/run.sh           the full run: 1,000,000 and 10,000,000 rows (about 10 minutes)
 #   bench/run.sh --quick   smaller inputs and fewer repetitions, to try the harness (about 4 minutes)
+#   bench/run.sh --only quality
+#                          only cases 8 and 9 (issue 11: R² against scikit-learn on five datasets, a sweep on one
+#                          process and on two), about 12 minutes; their sections of BENCHMARKS.md are replaced and
+#                          every other section is left as the last full run wrote it. With --quick: one run each.
 #
 # It installs what it needs (python3-sklearn, python3-pandas and wrk from Debian; Azurite from package-lock.json),
 # builds Release, generates the data once into bench/out/, runs each case and writes BENCHMARKS.md. Run it on an
@@ -11,12 +15,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=false
-[ "${1:-}" = "--quick" ] && quick=true
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=true; shift ;;
+    --only) only="${2:?--only needs a case group: quality}"; shift 2 ;;
+    *) echo "Unknown option '$1': bench/run.sh [--quick] [--only quality]" >&2; exit 2 ;;
+  esac
+done
+[ -z "$only" ] || [ "$only" = quality ] || { echo "--only takes quality, not '$only'." >&2; exit 2; }
 
 if $quick; then
-  rows=200000; scale_rows=2000000; runs=3; app_runs=2; serve_runs=1; duration=5s; cold_runs=3; recovery_runs=1
+  rows=200000; scale_rows=2000000; runs=3; app_runs=2; serve_runs=1; duration=5s; cold_runs=3; recovery_runs=1; fanout_rows=20000; fanout_runs=1
 else
-  rows=1000000; scale_rows=10000000; runs=5; app_runs=3; serve_runs=3; duration=8s; cold_runs=5; recovery_runs=2
+  rows=1000000; scale_rows=10000000; runs=5; app_runs=3; serve_runs=3; duration=8s; cold_runs=5; recovery_runs=2; fanout_rows=100000; fanout_runs=3
 fi
 
 # --- What it needs ----------------------------------------------------------------------------------------------------
@@ -40,12 +52,35 @@ data() {
   [ -s "$file" ] || { echo "Generating $file…" >&2; bench generate --rows "$1" --features 20 --out "$file" >&2; }
   echo "$file"
 }
+fanout_csv=$(data "$fanout_rows")
+results=bench/out/results
+
+# Cases 8 and 9 (issue 11): the datasets and scikit-learn's reference from bench/quality_data.py, then the app on them.
+# The fan-out first: its ratio is the timing that matters, so it gets the machine at its quietest.
+quality() {
+  echo "9. Fan-out: sweep=8&folds=5 on $fanout_rows rows, one process and two ($fanout_runs runs each after a warm-up)…"
+  bench fan-out --csv "$fanout_csv" --runs "$fanout_runs" --configs 1,2 --out "$results/fanout.json" >/dev/null
+  echo "9. The same with one activity per process (1 run each after a warm-up)…"
+  bench fan-out --csv "$fanout_csv" --runs 1 --configs 1:1,2:1 --out "$results/fanout-one-activity.json" >/dev/null
+  echo "8. Model quality: R² against scikit-learn on $(echo bench/out/quality/*/ | wc -w) datasets, default options and trainer=auto…"
+  bench quality --data bench/out/quality --out "$results/quality.json" >/dev/null
+}
+echo "Generating the model-quality datasets and scikit-learn's reference (bench/quality_data.py)…"
+/usr/bin/python3 bench/quality_data.py bench/out/quality .
+
+if [ "$only" = quality ]; then
+  quality
+  command="bench/run.sh --only quality"; $quick && command="bench/run.sh --only quality --quick"
+  bench report-quality --results "$results" --datasets bench/out/quality/datasets.json --command "$command" --out BENCHMARKS.md >/dev/null
+  echo "Wrote cases 8 and 9 into BENCHMARKS.md."
+  exit 0
+fi
+
 train_csv=$(data "$rows")
 scale_csv=$(data "$scale_rows")
 small_csv=$(data 1000)
 
 # --- The cases ----------------------------------------------------------------------------------------------------------
-results=bench/out/results
 echo "1. Training path against scikit-learn ($rows rows, $runs runs each)…"
 bench compare-training --csv "$train_csv" --runs "$runs" --out "$results/training.json" >/dev/null
 echo "1. Through the app ($app_runs runs)…"
@@ -62,6 +97,7 @@ echo "6. Recovery from a crash and from Ctrl-C ($recovery_runs runs each)…"
 bench recovery --csv "$train_csv" --runs "$recovery_runs" --out "$results/recovery.json" >/dev/null
 echo "7. The app's CSV reader against Sep ($runs runs)…"
 bench csv-parsers --csv "$train_csv" --runs "$runs" --out "$results/csv.json" >/dev/null
+quality
 
 report_args=(--results "$results" --out BENCHMARKS.md --training-csv "$(basename "$train_csv")" --recovery-csv "$(basename "$train_csv")" --scale-rows "$scale_rows")
 $quick && report_args+=(--quick)

@@ -44,6 +44,9 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>The most memory the process has held resident so far (VmHWM), in MB.</summary>
     public double PeakMemoryMb() => Memory.PeakMb($"/proc/{_process.Id}/status");
 
+    /// <summary>The CPU time the process has used so far, user and system, in seconds.</summary>
+    public double CpuSeconds() => Cpu.ProcessSeconds(_process.Id);
+
     /// <summary>Kills the process at once: nothing it holds is handed back.</summary>
     public async Task KillAsync()
     {
@@ -87,5 +90,26 @@ internal static class Memory
     {
         var line = File.ReadLines(status).First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+}
+
+internal static class Cpu
+{
+    // /proc counts in clock ticks, 100 a second on Linux.
+    private const double TicksPerSecond = 100;
+
+    /// <summary>utime + stime of a process, from /proc/{pid}/stat (the fields after the command name, which may hold spaces).</summary>
+    public static double ProcessSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+    }
+
+    /// <summary>CPU seconds the whole machine has spent busy (everything but idle and iowait) since boot, every core summed.</summary>
+    public static double MachineBusySeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return (fields.Take(8).Sum() - fields[3] - fields[4]) / TicksPerSecond;
     }
 }

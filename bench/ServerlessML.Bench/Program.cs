@@ -12,6 +12,9 @@ return args.FirstOrDefault() switch
     "csv-parsers" => await CsvParsers.CompareAsync(args[1..]),
     "serve" => await Cases.ServingAsync(args[1..]),
     "cold-start" => await Cases.ColdStartAsync(args[1..]),
+    "quality" => await Quality.RunAsync(args[1..]),
+    "fan-out" => await FanOut.RunAsync(args[1..]),
+    "report-quality" => QualityReport.Splice(args[1..]),
     _ => Usage(),
 };
 
@@ -28,6 +31,9 @@ static int Usage()
                ServerlessML.Bench csv-parsers --csv file.csv [--runs N] [--out result.json]
                ServerlessML.Bench serve [--duration 10s] [--out result.json]
                ServerlessML.Bench cold-start [--runs N] [--out result.json]
+               ServerlessML.Bench quality --data dir-with-datasets.json [--out result.json]
+               ServerlessML.Bench fan-out --csv file.csv [--runs N] [--configs 1,2,1:1,2:1] [--query sweep=8&folds=5] [--out result.json]
+               ServerlessML.Bench report-quality --results dir --datasets datasets.json --command "bench/run.sh --only quality" --out BENCHMARKS.md
         """);
     return 2;
 }

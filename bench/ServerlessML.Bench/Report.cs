@@ -59,6 +59,7 @@ internal static class Report
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Written by `bench/run.sh{(quick ? " --quick" : "")}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Every figure is the median of its runs with the range in brackets; the ratio against its baseline is what counts, since absolute times drift on a shared machine. Nothing here runs in the tests.").AppendLine();
+        md.AppendLine(QualityReport.Pointer).AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine()}.").AppendLine();
         if (quick)
         {
@@ -126,6 +127,7 @@ internal static class Report
         md.AppendLine("## 7. CSV parsers").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"The 1,000,000 × 20 benchmark file read into float columns, in one process, alternately: the app's hand-written reader (`CsvTableReader`: UTF-8 bytes into typed columns, kinds inferred, every value checked, the columns of each chunk parsed in parallel) took {Seconds(oursParse)}; Sep 0.17.1 parsing every field into float columns took {Seconds(sepParse)} on one thread and {Seconds(sepParallelParse)} with its parallel enumeration. Both read the same numbers (their sums agree). Sep does less (no kind inference, no missing values, no error positions), so its time is the floor a Sep-based reader starts from; the rule is to keep the hand-written reader only if it is at least 1.3× faster on the same work, and it is not.").AppendLine();
 
+        md.AppendLine(QualityReport.Sections(results, Path.Combine(Paths.Out, "quality", "datasets.json"), quick ? "bench/run.sh --quick" : "bench/run.sh"));
         md.AppendLine(File.ReadAllText(Path.Combine(Paths.Root, "bench", "NOTES.md")));
         File.WriteAllText(options.Required("out"), md.ToString());
         Console.WriteLine(md.ToString());

@@ -11,6 +11,7 @@ internal sealed class Stack : IAsyncDisposable
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly ChildProcess _azurite;
+    private readonly List<ChildProcess> _workers = [];
     private ChildProcess? _host;
 
     private Stack(ChildProcess azurite, int blob, int queue, int table)
@@ -31,6 +32,15 @@ internal sealed class Stack : IAsyncDisposable
 
     /// <summary>The local host's console log, where the activities say how long each step took.</summary>
     public string HostLog { get; private set; } = "";
+
+    /// <summary>Settings given to the local host and its workers as environment variables, e.g. a host.json override.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
+    /// <summary>The worker processes started next to the local host, with their console logs.</summary>
+    public IReadOnlyList<(ChildProcess Process, string Log)> Workers => _workers.Select((w, i) => (w, WorkerLog(i))).ToArray();
+
+    /// <summary>Azurite, to account for its CPU time.</summary>
+    public ChildProcess Azurite => _azurite;
 
     public static async Task<Stack> StartAsync()
     {
@@ -61,16 +71,27 @@ internal sealed class Stack : IAsyncDisposable
         BaseUri = new Uri($"http://127.0.0.1:{port}");
         var clock = Stopwatch.StartNew();
         HostLog = Path.Combine(Paths.Out, $"localhost-{port}.log");
-        _host = ChildProcess.Start("dotnet", [Paths.LocalHost, "--urls", BaseUri.ToString()], new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = ConnectionString,
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__ServerlessML.Training"] = "Information",
-        }, HostLog);
+        _host = ChildProcess.Start("dotnet", [Paths.LocalHost, "--urls", BaseUri.ToString()], Environment(), HostLog);
         ready ??= async (client, uri) => (await client.GetAsync(new Uri(uri, "/runtime/webhooks/durabletask/instances/ready"))).StatusCode == System.Net.HttpStatusCode.NotFound;
         await WaitAsync(() => ready(Client, BaseUri));
         return clock.Elapsed;
     }
+
+    /// <summary>
+    /// Starts one more process on the same task hub, as <c>./run.sh --workers N</c> does (<c>FunctionApp.LocalHost.dll
+    /// --worker</c>): it takes orchestrations and activities from the hub's queues and serves no HTTP.
+    /// </summary>
+    public void StartWorker() =>
+        _workers.Add(ChildProcess.Start("dotnet", [Paths.LocalHost, "--worker"], Environment(), WorkerLog(_workers.Count)));
+
+    private string WorkerLog(int index) => Path.Combine(Paths.Out, $"worker-{BaseUri.Port}-{index + 1}.log");
+
+    private Dictionary<string, string> Environment() => new(Settings)
+    {
+        ["AzureWebJobsStorage"] = ConnectionString,
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__ServerlessML.Training"] = "Information",
+    };
 
     /// <summary>Kills the local host at once, as a crash would.</summary>
     public async Task KillHostAsync()
@@ -113,9 +134,9 @@ internal sealed class Stack : IAsyncDisposable
     }
 
     /// <summary>Starts a training run through POST /api/train and returns its status URL.</summary>
-    public async Task<Uri> StartTrainingAsync(string query)
+    public async Task<Uri> StartTrainingAsync(string query, HttpContent? body = null)
     {
-        using var response = await Client.PostAsync(new Uri(BaseUri, $"/api/train?{query}"), null);
+        using var response = await Client.PostAsync(new Uri(BaseUri, $"/api/train?{query}"), body);
         await EnsureAsync(response, HttpStatusCodes(202));
         return response.Headers.Location!;
     }
@@ -135,6 +156,11 @@ internal sealed class Stack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var worker in _workers)
+        {
+            await worker.DisposeAsync();
+        }
+
         await StopHostAsync();
         await _azurite.DisposeAsync();
         Client.Dispose();
