@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -5,8 +6,9 @@ using System.Text.Json.Serialization.Metadata;
 namespace ServerlessML;
 
 /// <summary>
-/// The one JSON shape of the app: camelCase names, enums by name. HTTP responses, durable inputs and outputs
-/// (and so the status endpoint's <c>output</c>) and blobs all use it, on either host.
+/// The one JSON shape of the app: camelCase names, enums by name, text as written (<c>'</c> and <c>ø</c>, not
+/// <c>\u0027</c> and <c>\u00F8</c>: every answer is <c>application/json</c>, never inlined into HTML). HTTP responses,
+/// durable inputs and outputs (and so the status endpoint's <c>output</c>) and blobs all use it, on either host.
 /// </summary>
 public static class ServerlessJson
 {
@@ -19,6 +21,7 @@ public static class ServerlessJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.PropertyNameCaseInsensitive = true;
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         // Generated code first for the types it covers; reflection, as before, for every other type.
         if (options.TypeInfoResolverChain.Count == 0)

@@ -65,6 +65,7 @@ public sealed class PredictFunctionTests
         Assert.That(warnings.Select(w => (w.Instance, w.Feature)), Is.EqualTo(new[] { (1, "x1"), (1, "city") }));
         Assert.That(warnings[0].Message, Does.StartWith("50 is above the training range"));
         Assert.That(warnings[1].Message, Does.StartWith("'Reykjavík' was never seen in training"));
+        Assert.That(response.Body, Does.Contain("'Reykjavík' was never seen"), "the text as written, not \\u-escaped");
     }
 
     [Test]
