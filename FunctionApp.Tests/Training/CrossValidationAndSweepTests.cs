@@ -71,7 +71,7 @@ public sealed class CrossValidationAndSweepTests
         Assert.That(sweep.Leaderboard[0].Trainer.Kind, Is.Not.EqualTo(TrainerKind.Sdca), "no line fits a parabola");
         Assert.That(result.CrossValidation, Is.EqualTo(sweep.Leaderboard[0].CrossValidation));
         Assert.That(manifest!.Training.Trainer, Is.EqualTo(sweep.Leaderboard[0].Trainer.Kind.ToString()));
-        Assert.That(manifest.Sweep, Is.EqualTo(sweep).Using<SweepResult>((a, b) => a.Leaderboard.SequenceEqual(b.Leaderboard) && a.Tried == b.Tried));
+        Assert.That(manifest.Sweep, Is.EqualTo(sweep).Using<SweepOutcome>((a, b) => a.Leaderboard.SequenceEqual(b.Leaderboard) && a.Tried == b.Tried));
         Assert.That(result.Metrics.RSquared, Is.GreaterThan(0.95));
         Assert.That(FoldsRun(run.InstanceId), Is.EqualTo(15), "five candidates × three folds");
     }

@@ -1,4 +1,5 @@
 using ServerlessML.ML;
+using ServerlessML.Training;
 
 namespace ServerlessML.Storage;
 
@@ -22,7 +23,7 @@ public sealed record ModelManifest(
     IReadOnlyList<string>? Warnings = null,
     IReadOnlyList<FeatureImportance>? Importance = null,
     CrossValidationSummary? CrossValidation = null,
-    Training.SweepResult? Sweep = null);
+    SweepOutcome? Sweep = null);
 
 /// <summary>
 /// The options a model was trained with. With the same dataset bytes they reproduce it exactly: the split is a

@@ -93,7 +93,7 @@ public static class TrainingOrchestration
 
     // Candidates are cross-validated SweepBatch at a time, every fold of each its own activity; between batches the time
     // budget is checked on the orchestration's clock (replay-safe), so a sweep stops starting new work once it is spent.
-    private static async Task<(CrossValidationSummary?, SweepResult?)> SweepAsync(TaskOrchestrationContext context, TrainingRequest request, string trainBlob, SweepRequest sweep)
+    private static async Task<(CrossValidationSummary?, SweepOutcome?)> SweepAsync(TaskOrchestrationContext context, TrainingRequest request, string trainBlob, SweepRequest sweep)
     {
         var candidates = SweepCandidates.Take(sweep.MaxCandidates);
         var started = context.CurrentUtcDateTime;
@@ -116,7 +116,7 @@ public static class TrainingOrchestration
         context.SetCustomStatus(TrainingStatus.Sweeping(entries.Count, candidates.Count));
         // OrderBy is stable: on a tie the earlier, simpler candidate wins.
         var leaderboard = entries.OrderBy(e => e.CrossValidation.RmseMean ?? double.PositiveInfinity).ToArray();
-        return (leaderboard[0].CrossValidation, new SweepResult(candidates.Count, entries.Count, stopped, leaderboard));
+        return (leaderboard[0].CrossValidation, new SweepOutcome(candidates.Count, entries.Count, stopped, leaderboard));
     }
 
     // Leftover files cost a little storage; failing a run whose model is already published would cost trust.

@@ -37,13 +37,13 @@ public sealed record TrainingResult(
     PromotionDecision Promotion,
     IReadOnlyList<string> Warnings,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CrossValidationSummary? CrossValidation = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SweepResult? Sweep = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SweepOutcome? Sweep = null);
 
 /// <summary>One candidate of a sweep and how it did across the folds.</summary>
 public sealed record SweepEntry(TrainerOptions Trainer, CrossValidationSummary CrossValidation);
 
 /// <summary>What a sweep tried, best first by mean cross-validated RMSE, and whether the time budget cut it short.</summary>
-public sealed record SweepResult(int Planned, int Tried, bool StoppedByBudget, IReadOnlyList<SweepEntry> Leaderboard);
+public sealed record SweepOutcome(int Planned, int Tried, bool StoppedByBudget, IReadOnlyList<SweepEntry> Leaderboard);
 
 /// <summary>Where a new version went and which aliases now point at it.</summary>
 public sealed record PublishedModel(int Version, string ModelBlob, string ManifestBlob, IReadOnlyList<string> Aliases);
@@ -91,4 +91,4 @@ public sealed record PublishModelInput(
     PromotionDecision Promotion,
     IReadOnlyList<string> Warnings,
     CrossValidationSummary? CrossValidation = null,
-    SweepResult? Sweep = null);
+    SweepOutcome? Sweep = null);
