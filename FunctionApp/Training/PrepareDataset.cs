@@ -10,7 +10,7 @@ using ServerlessML.Telemetry;
 namespace ServerlessML.Training;
 
 /// <summary>Activity: reads the staged dataset (CSV or Parquet), checks it, splits it reproducibly and writes both splits.</summary>
-public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs, IOptions<TrainingOptions> options, ILogger<PrepareDataset> logger)
+public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs, PreparedDataCache cache, IOptions<TrainingOptions> options, ILogger<PrepareDataset> logger)
 {
     [Function(nameof(PrepareDataset))]
     public async Task<PreparedDataset> RunAsync([ActivityTrigger] PrepareDatasetInput input, CancellationToken cancellationToken)
@@ -28,9 +28,21 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         };
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
-        var dataset = DatasetStore.FormatOf(source) == DatasetFormat.Parquet
+        // The SHA-256 recorded with the blob names its bytes without reading them: an instance that read the same bytes
+        // the same way lately still holds what they gave.
+        var (version, recorded) = await datasets.RecordedAsync(source, cancellationToken);
+        var key = recorded is null ? null : PreparedDataKey.Of(recorded, DatasetStore.FormatOf(source), readOptions);
+        var cached = cache.Find(key);
+        PreparedDataCache.Report(logger, span, nameof(PrepareDataset), $"{source} (SHA-256 {recorded ?? "not recorded"})", cached is not null);
+        var dataset = cached ?? (DatasetStore.FormatOf(source) == DatasetFormat.Parquet
             ? await ReadParquetAsync(source, readOptions, cancellationToken)
-            : await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
+            : await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken));
+        // Kept only when the blob did not change while it was read, so the bytes read are the ones the SHA-256 names.
+        if (cached is null && key is not null && (await datasets.RecordedAsync(source, cancellationToken)).Version == version)
+        {
+            cache.Add(key, dataset);
+        }
+
         var parsed = clock.Elapsed;
         // The splits are written as row lists over the one parsed copy: a dataset is held in memory once.
         var (train, test) = DatasetSplit.Rows(dataset.RowCount, request.TestFraction, request.Seed);
@@ -39,7 +51,7 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         var testBlob = TrainingRunStore.TestSplit(input.RunId);
         await runs.WriteTableAsync(trainBlob, dataset, train, cancellationToken);
         await runs.WriteTableAsync(testBlob, dataset, test, cancellationToken);
-        var sha256 = await datasets.Sha256Async(source, cancellationToken);
+        var sha256 = recorded ?? await datasets.Sha256Async(source, cancellationToken);
 
         logger.Prepared(dataset.RowCount, source.ToString(), parsed.TotalSeconds, (clock.Elapsed - parsed).TotalSeconds, train.Length, test.Length);
         span?.SetTag(ServerlessTelemetry.ModelAttribute, request.Model)
@@ -55,7 +67,8 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
             ModelSchema.Describe(dataset, train),
             new RowCounts(train.Length, test.Length),
             train.Average(row => (double)labels[row]),
-            sha256);
+            sha256,
+            key is null ? null : new SplitKey(key, request.TestFraction, request.Seed));
     }
 
     private async Task<Dataset> ReadParquetAsync(BlobPath source, DatasetReadOptions readOptions, CancellationToken cancellationToken)
