@@ -16,10 +16,10 @@ public sealed class CrossValidateFold(TrainingRunStore runs, PreparedDataCache c
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
         var cached = cache.TrainSplit(input.Split);
-        PreparedDataCache.Report(logger, null, nameof(CrossValidateFold), input.TrainBlob, cached is not null);
         var train = cached ?? await runs.ReadTableAsync(BlobPath.Parse(input.TrainBlob), cancellationToken);
         var metrics = CrossValidation.Fold(train, input.Trainer, input.Folds, input.Fold, input.Seed);
-        logger.FoldScored(input.Fold + 1, input.Folds, input.Trainer.Name, input.TrainBlob, clock.Elapsed.TotalSeconds, metrics.Rmse);
+        logger.FoldScored(input.Fold + 1, input.Folds, input.Trainer.Name, input.TrainBlob, clock.Elapsed.TotalSeconds, metrics.Rmse,
+            cached is null ? "blob storage" : "this instance's memory (the prepared-data cache)");
         return metrics;
     }
 }

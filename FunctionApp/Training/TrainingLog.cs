@@ -29,8 +29,8 @@ internal static partial class TrainingLog
     [LoggerMessage(3006, LogLevel.Warning, "Run {RunId}: {Activity} failed: {Failure}\n{StackTrace}")]
     public static partial void ActivityFailed(this ILogger logger, string runId, string activity, TaskFailureDetails failure, string? stackTrace);
 
-    [LoggerMessage(3007, LogLevel.Information, "Fold {Fold} of {Folds} of {Trainer} on {TrainBlob} in {Seconds:F3} s: RMSE {Rmse}")]
-    public static partial void FoldScored(this ILogger logger, int fold, int folds, string trainer, string trainBlob, double seconds, double? rmse);
+    [LoggerMessage(3007, LogLevel.Information, "Fold {Fold} of {Folds} of {Trainer} on {TrainBlob} in {Seconds:F3} s: RMSE {Rmse} (the split taken from {Source})")]
+    public static partial void FoldScored(this ILogger logger, int fold, int folds, string trainer, string trainBlob, double seconds, double? rmse, string source);
 
     [LoggerMessage(3008, LogLevel.Information, "{Activity} took {Data} from this instance's memory (the prepared-data cache): not read from blob storage or parsed again")]
     public static partial void DataFromMemory(this ILogger logger, string activity, string data);
