@@ -116,11 +116,12 @@ internal sealed class Stack : IAsyncDisposable
         }
     }
 
-    public async Task UploadAsync(string name, string csv)
+    /// <summary>Uploads a dataset with <c>PUT /api/datasets/{name}</c>: CSV, or Parquet when the file's name says so.</summary>
+    public async Task UploadAsync(string name, string path)
     {
-        await using var file = File.OpenRead(csv);
+        await using var file = File.OpenRead(path);
         using var content = new StreamContent(file, 1 << 20);
-        content.Headers.ContentType = new("text/csv");
+        content.Headers.ContentType = new(path.EndsWith(".parquet", StringComparison.Ordinal) ? "application/vnd.apache.parquet" : "text/csv");
         using var response = await Client.PutAsync(new Uri(BaseUri, $"/api/datasets/{name}"), content);
         await EnsureAsync(response, HttpStatusCodes(201, 409));
     }
