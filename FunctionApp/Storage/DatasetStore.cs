@@ -84,7 +84,7 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
 
                 bytes += filled;
                 hash.AppendData(buffers[current], 0, filled);
-                profiler.Append(buffers[current].AsSpan(0, filled));
+                await profiler.AppendAsync(buffers[current].AsMemory(0, filled), cancellationToken);
                 if (staging is not null)
                 {
                     await staging;
@@ -111,7 +111,7 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
             throw new InvalidRequestException("The request body is empty; send the CSV as the body.");
         }
 
-        var profile = profiler.Complete();
+        var profile = await profiler.CompleteAsync();
         var summary = new DatasetSummary(name, bytes, profile.Rows, profile.Columns, Convert.ToHexStringLower(hash.GetHashAndReset()), clock.GetUtcNow());
         try
         {
@@ -350,10 +350,10 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
         {
             hash.AppendData(buffer, 0, read);
-            profiler.Append(buffer.AsSpan(0, read));
+            await profiler.AppendAsync(buffer.AsMemory(0, read), cancellationToken);
         }
 
-        var profile = profiler.Complete();
+        var profile = await profiler.CompleteAsync();
         var summary = new DatasetSummary(name, properties.ContentLength, profile.Rows, profile.Columns, Convert.ToHexStringLower(hash.GetHashAndReset()), properties.CreatedOn);
         await WriteSummaryAsync(container, summary, cancellationToken);
         return summary;
