@@ -15,9 +15,10 @@ namespace ServerlessML.Bench;
 /// with equal output):
 /// (a) training input: FeaturesDataView (the fitted transforms applied to the columns into one matrix) against the
 ///     fitted transform chain over DatasetDataView, cached as ML.NET's samples do, each feeding the same SDCA;
-/// (b) test-split scoring: FeatureRows' dot product against model.Transform and a cursor;
-/// (c) serving: LinearPredictor against a pool of ML.NET row predictors, as LoadedModel holds them, per row, in
-///     batches of 1 and of 10,000.
+/// (b) test-split scoring: the scorer's linear path (ModelScorer.Score, as evaluation runs it) against model.Transform
+///     and a cursor;
+/// (c) serving: the scorer's linear path (ModelScorer.Predict, as LoadedModel runs it) against a pool of ML.NET row
+///     predictors, what the scorer falls back on for other models, per row, in batches of 1 and of 10,000.
 /// </summary>
 internal static class HandWritten
 {
@@ -84,8 +85,8 @@ internal static class HandWritten
         var weightsB = mlnetModel!.Model.Weights.ToArray();
         var weightDifference = weightsA.Zip(weightsB, (a, b) => Math.Abs(a - b)).Max();
         var handChain = new TransformerChain<ITransformer>([.. transforms, handModel]);
-        var scoresA = ModelEvaluator.Score(handChain, FeatureSchema.Of(test), test);
-        var scoresB = ModelEvaluator.Score(new TransformerChain<ITransformer>([.. transforms, mlnetModel]), FeatureSchema.Of(test), test);
+        var scoresA = Scorer(handChain, test).Score(test);
+        var scoresB = Scorer(new TransformerChain<ITransformer>([.. transforms, mlnetModel]), test).Score(test);
         return (new
         {
             handWritten = Summary(hand),
@@ -106,20 +107,19 @@ internal static class HandWritten
     // (b) The whole test split, scored both ways by the trained model.
     private static object Scoring(ITransformer model, Dataset test, int runs)
     {
-        var features = FeatureSchema.Of(test);
         var hand = new List<double>();
         var mlnet = new List<double>();
         float[] a = [], b = [];
         for (var run = 0; run <= runs; run++)
         {
             // The first of each is the JIT's.
-            (var seconds, a) = Time(() => ModelEvaluator.Score(model, features, test));
+            (var seconds, a) = Time(() => Scorer(model, test).Score(test));
             if (run > 0)
             {
                 hand.Add(seconds);
             }
 
-            (seconds, b) = Time(() => ModelEvaluator.TransformScores(model, features, test));
+            (seconds, b) = Time(() => TransformScores(model, test));
             if (run > 0)
             {
                 mlnet.Add(seconds);
@@ -133,9 +133,14 @@ internal static class HandWritten
     private static Dictionary<string, object> Serving(ITransformer model, ModelSchema schema, Dataset test, int runs)
     {
         var rows = Math.Min(ServingRows, test.RowCount);
-        using var whole = Batch(schema, test, 0, rows);
-        var singles = Enumerable.Range(0, rows).Select(row => Batch(schema, test, row, 1)).ToArray();
-        var linear = LinearPredictor.TryCreate(model, schema) ?? throw new InvalidOperationException("The model is not linear.");
+        using var whole = FeatureBatch.Of(schema, test, 0, rows);
+        var singles = Enumerable.Range(0, rows).Select(row => FeatureBatch.Of(schema, test, row, 1)).ToArray();
+        var linear = new ModelScorer(model, schema);
+        if (!linear.IsLinear)
+        {
+            throw new InvalidOperationException("The model is not linear.");
+        }
+
         var pool = new DefaultObjectPool<RowPredictor>(new RowPredictorPolicy(model, schema), Environment.ProcessorCount * 4);
 
         float[] Linear(FeatureBatch[] batches)
@@ -214,28 +219,21 @@ internal static class HandWritten
             NumberOfThreads = 1,
         }).Fit(data);
 
-    private static FeatureBatch Batch(ModelSchema schema, Dataset test, int first, int rows)
+    private static ModelScorer Scorer(ITransformer model, Dataset test) => new(model, new ModelSchema(test.Label, FeatureSchema.Of(test)));
+
+    // ML.NET's own way to score a dataset: the model's transform, read through a cursor.
+    private static float[] TransformScores(ITransformer model, Dataset test)
     {
-        var batch = new FeatureBatch(schema, rows);
-        for (var row = 0; row < rows; row++)
+        var predictions = model.Transform(new DatasetDataView(test, ModelColumns.For(test.Features.Select(f => f.Name))));
+        using var cursor = predictions.GetRowCursor([predictions.Schema[ModelColumns.Score]]);
+        var getter = cursor.GetGetter<float>(predictions.Schema[ModelColumns.Score]);
+        var scores = new float[test.RowCount];
+        for (var row = 0; cursor.MoveNext(); row++)
         {
-            int numeric = 0, text = 0;
-            foreach (var feature in schema.Features)
-            {
-                switch (test.Table[feature.Name])
-                {
-                    case NumericColumn n:
-                        batch.Numbers[(row * batch.NumericCount) + numeric++] = n.Values[first + row];
-                        break;
-                    case CategoricalColumn c:
-                        var code = c.Codes[first + row];
-                        batch.Texts[(row * batch.TextCount) + text++] = code < 0 ? ReadOnlyMemory<char>.Empty : c.Levels[code].AsMemory();
-                        break;
-                }
-            }
+            getter(ref scores[row]);
         }
 
-        return batch;
+        return scores;
     }
 
     private static (double Seconds, T Value) Time<T>(Func<T> work)
