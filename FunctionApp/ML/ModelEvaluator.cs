@@ -5,7 +5,8 @@ using ServerlessML.Data;
 
 namespace ServerlessML.ML;
 
-/// <summary>Scores a model on a test split, next to the baseline of always predicting the training mean.</summary>
+/// <summary>A model's metrics on a test split, scored by <see cref="ModelScorer"/> and measured by ML.NET's regression
+/// evaluator, next to the baseline of always predicting the training mean.</summary>
 public static class ModelEvaluator
 {
     /// <summary>Evaluates <paramref name="model"/>, trained on <paramref name="features"/> in that order, on <paramref name="test"/>.</summary>
