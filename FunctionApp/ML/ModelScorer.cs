@@ -10,7 +10,7 @@ namespace ServerlessML.ML;
 /// The one scorer: serving, evaluation, cross-validation and the champion's evaluation all score through it. A pipeline
 /// of feature transforms ending in a linear regression (every SDCA model) is scored from its own parameters, read once:
 /// the transforms' <see cref="FeatureLayout"/>, the weights and the bias, so a row costs a few multiply-adds instead of
-/// a trip through ML.NET's row mapper (bench/NOTES.md, "One scorer": 5–9× faster per row, 10× and more on a test split,
+/// a trip through ML.NET's row mapper (bench/NOTES.md, "One scorer": 3–9× faster per row, 3–5× on a test split,
 /// equal to ML.NET's output within float rounding). Any other model goes through a pool of ML.NET row predictors.
 /// Safe to share between threads.
 /// </summary>
