@@ -104,6 +104,8 @@ echo "6. Recovery from a crash and from Ctrl-C ($recovery_runs runs each)…"
 bench recovery --csv "$train_csv" --runs "$recovery_runs" --out "$results/recovery.json" >/dev/null
 echo "7. The app's CSV reader against Sep ($runs runs)…"
 bench csv-parsers --csv "$train_csv" --runs "$runs" --out "$results/csv.json" >/dev/null
+echo "10. The hand-written ML pieces against ML.NET's own paths ($runs runs)…"
+bench hand-written --csv "$train_csv" --runs "$runs" --out "$results/hand-written.json" >/dev/null
 [ "$only" = data ] || quality
 
 report_args=(--results "$results" --out BENCHMARKS.md --training-csv "$(basename "$train_csv")" --recovery-csv "$(basename "$train_csv")" --scale-rows "$scale_rows")
