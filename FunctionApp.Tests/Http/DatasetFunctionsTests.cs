@@ -228,7 +228,7 @@ public sealed class DatasetFunctionsTests
         var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
 
         Assert.That(put.Status, Is.EqualTo(400), put.Body);
-        Assert.That(put.Json.GetProperty("detail").GetString(), Does.StartWith("The body is not a Parquet file that can be read"));
+        Assert.That(put.Json.GetProperty("detail").GetString(), Is.EqualTo("The body is not a Parquet file: it does not start and end with 'PAR1'. Send the file's bytes as they are (curl --data-binary @file.parquet), or send CSV with Content-Type: text/csv."));
         Assert.That(get.Status, Is.EqualTo(404));
     }
 

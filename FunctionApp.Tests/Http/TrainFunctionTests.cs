@@ -211,8 +211,8 @@ public sealed class TrainFunctionTests
         Assert.That(content.Value.Content.ToArray(), Is.EqualTo(parquet));
     }
 
-    [TestCase("garbage", "", 400, "The body is not a Parquet file that can be read")]
-    [TestCase("cut", "", 400, "Parquet")]
+    [TestCase("garbage", "", 400, "The body is not a Parquet file: it does not start and end with 'PAR1'. Send the file's bytes as they are (curl --data-binary @file.parquet), or send CSV with Content-Type: text/csv.")]
+    [TestCase("cut", "", 400, "The body is not a whole Parquet file: it starts with 'PAR1' but does not end with it, so it was cut short.")]
     [TestCase("houses", "?label=City", 400, "The label 'City' is a text column")]
     [TestCase("houses", "?label=Rooms", 400, "Row 5: the label 'Rooms' is null")]
     [TestCase("houses", "?label=Nope", 400, "The label column 'Nope' is not in the dataset")]
