@@ -26,6 +26,9 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     private const string Sha256Metadata = "sha256";
     private const int BlockBytes = 4 * 1024 * 1024;
 
+    // Longer than an upload can run: the Functions host ends an HTTP request after 230 s.
+    private static readonly TimeSpan StaleClaimAge = TimeSpan.FromMinutes(10);
+
     public static BlobPath StagedPath(string model, string runId, DatasetFormat format = DatasetFormat.Csv) =>
         new(BlobContainers.Datasets, $"{model}/{runId}{format.Extension()}");
 
@@ -35,6 +38,8 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     public static DatasetFormat FormatOf(BlobPath path) => DatasetFormats.OfName(path.Name) ?? DatasetFormat.Csv;
 
     private static BlobPath SummaryPath(string name) => new(BlobContainers.Datasets, $"{name}.summary.json");
+
+    private static BlobPath ClaimPath(string name) => new(BlobContainers.Datasets, $"{name}.claim");
 
     /// <summary>Writes a run's data once under the run's name; its SHA-256 goes along as metadata for the manifest.</summary>
     public async Task<BlobPath> StageAsync(string model, string runId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken, DatasetFormat format = DatasetFormat.Csv)
@@ -61,9 +66,21 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     public async Task<DatasetSummary> UploadAsync(string name, Stream csv, CancellationToken cancellationToken)
     {
         var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
-        var blob = container.GetBlockBlobClient(NamedPath(name).Name);
-        await CheckNewAsync(container, name, cancellationToken);
+        var claim = await ClaimAsync(container, name, cancellationToken);
+        try
+        {
+            await CheckNewAsync(container, name, cancellationToken);
+            return await UploadCsvAsync(container, name, csv, cancellationToken);
+        }
+        finally
+        {
+            await ReleaseAsync(container, name, claim);
+        }
+    }
 
+    private async Task<DatasetSummary> UploadCsvAsync(BlobContainerClient container, string name, Stream csv, CancellationToken cancellationToken)
+    {
+        var blob = container.GetBlockBlobClient(NamedPath(name).Name);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var profiler = new CsvProfiler(options.Value.DatasetLimits());
         var upload = Guid.NewGuid().ToString("N");
@@ -140,7 +157,20 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     public async Task<DatasetSummary> UploadParquetAsync(string name, Stream parquet, CancellationToken cancellationToken)
     {
         var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
-        await CheckNewAsync(container, name, cancellationToken);
+        var claim = await ClaimAsync(container, name, cancellationToken);
+        try
+        {
+            await CheckNewAsync(container, name, cancellationToken);
+            return await UploadParquetAsync(container, name, parquet, cancellationToken);
+        }
+        finally
+        {
+            await ReleaseAsync(container, name, claim);
+        }
+    }
+
+    private async Task<DatasetSummary> UploadParquetAsync(BlobContainerClient container, string name, Stream parquet, CancellationToken cancellationToken)
+    {
         await using var file = TemporaryFile();
         var (bytes, sha256) = await CopyHashedAsync(parquet, file, cancellationToken);
         if (bytes == 0)
@@ -362,6 +392,56 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     private static async Task WriteSummaryAsync(BlobContainerClient container, DatasetSummary summary, CancellationToken cancellationToken) =>
         await container.GetBlobClient(SummaryPath(summary.Name).Name).UploadAsync(
             BinaryData.FromObjectAsJson(summary, StorageJson.Options), overwrite: true, cancellationToken);
+
+    /// <summary>
+    /// Claims a dataset's name for one upload: <c>datasets/{name}.claim</c>, created with <c>If-None-Match: *</c>, so
+    /// that of two uploads of one name at the same moment (in one format or two) only one goes on. The blobs of the two
+    /// formats have different names, so their own conditional writes cannot tell two such uploads apart. A claim left
+    /// by a process that died mid-upload is taken over once it is older than any upload can take.
+    /// </summary>
+    private async Task<ETag> ClaimAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    {
+        var claim = container.GetBlobClient(ClaimPath(name).Name);
+        try
+        {
+            return (await claim.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken)).Value.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // Taken: by an upload in progress, or by one that died.
+        }
+
+        try
+        {
+            BlobProperties held = await claim.GetPropertiesAsync(cancellationToken: cancellationToken);
+            if (clock.GetUtcNow() - held.LastModified > StaleClaimAge)
+            {
+                logger.StaleClaimTakenOver(name, held.LastModified);
+                return (await claim.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = held.ETag } }, cancellationToken)).Value.ETag;
+            }
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
+        {
+            // Released or taken over in the meantime: the name was being uploaded a moment ago, which is what is said.
+        }
+
+        throw new ConflictException(
+            $"Dataset '{name}' is being uploaded by another request right now. Datasets are never overwritten: wait for that " +
+            $"upload to finish and look at GET /api/datasets/{name}, or upload under a new name.");
+    }
+
+    // Only the claim this upload holds: one taken over in the meantime belongs to another upload.
+    private static async Task ReleaseAsync(BlobContainerClient container, string name, ETag claim)
+    {
+        try
+        {
+            await container.GetBlobClient(ClaimPath(name).Name).DeleteIfExistsAsync(
+                conditions: new BlobRequestConditions { IfMatch = claim }, cancellationToken: CancellationToken.None);
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+        }
+    }
 
     // A dataset's name is taken by a file in any format.
     private static async Task CheckNewAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
