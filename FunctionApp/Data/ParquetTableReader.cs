@@ -42,6 +42,7 @@ public static class ParquetTableReader
 
     private static async Task<ParquetFile> OpenAsync(Stream parquet, DatasetReadOptions options, CancellationToken cancellationToken)
     {
+        await CheckMagicAsync(parquet, cancellationToken);
         ParquetReader reader;
         try
         {
@@ -60,6 +61,37 @@ public static class ParquetTableReader
         {
             await reader.DisposeAsync();
             throw;
+        }
+    }
+
+    // A Parquet file starts and ends with 'PAR1'. Checked here because the library says so in its own words, with the
+    // bytes it found in hex, which tells a user who sent a CSV under the wrong Content-Type nothing they can act on.
+    private static async Task CheckMagicAsync(Stream parquet, CancellationToken cancellationToken)
+    {
+        var start = parquet.Position;
+        var head = new byte[4];
+        var tail = new byte[4];
+        var whole = parquet.Length - start >= 12;
+        if (whole)
+        {
+            await parquet.ReadExactlyAsync(head, cancellationToken);
+            parquet.Position = parquet.Length - tail.Length;
+            await parquet.ReadExactlyAsync(tail, cancellationToken);
+            parquet.Position = start;
+        }
+
+        if (!whole || !head.AsSpan().SequenceEqual("PAR1"u8))
+        {
+            throw new InvalidDatasetException(
+                "The body is not a Parquet file: it does not start and end with 'PAR1'. Send the file's bytes as they are " +
+                "(curl --data-binary @file.parquet), or send CSV with Content-Type: text/csv.");
+        }
+
+        if (!tail.AsSpan().SequenceEqual("PAR1"u8))
+        {
+            throw new InvalidDatasetException(
+                "The body is not a whole Parquet file: it starts with 'PAR1' but does not end with it, so it was cut short. " +
+                "Send the whole file (curl --data-binary @file.parquet).");
         }
     }
 

@@ -9,7 +9,8 @@ using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
-/// <summary>Activity: reads the staged dataset (CSV or Parquet), checks it, splits it reproducibly and writes both splits.</summary>
+/// <summary>Activity: reads the run's dataset (staged from the request as it was checked, or an upload to parse and check),
+/// splits it reproducibly and writes both splits.</summary>
 public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs, IOptions<TrainingOptions> options, ILogger<PrepareDataset> logger)
 {
     [Function(nameof(PrepareDataset))]
@@ -18,8 +19,8 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         using var span = ServerlessTelemetry.StartPhase(nameof(PrepareDataset), input.RunId);
         var request = input.Request;
         var source = BlobPath.Parse(request.DatasetBlob);
-        // The request was checked against the limits before the run started; a named dataset only as far as its
-        // summary could tell, so they hold here again, before anything is trained.
+        // A named dataset was checked against the limits only as far as its summary could tell, so they hold here again,
+        // before anything is trained. Staged data was checked whole before the run started.
         var readOptions = options.Value.DatasetLimits() with
         {
             Label = request.Label,
@@ -28,8 +29,8 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         };
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
-        var dataset = DatasetStore.FormatOf(source) == DatasetFormat.Parquet
-            ? await ReadParquetAsync(source, readOptions, cancellationToken)
+        var dataset = request.Staged ? await datasets.ReadStagedAsync(source, cancellationToken)
+            : DatasetStore.FormatOf(source) == DatasetFormat.Parquet ? await ReadParquetAsync(source, readOptions, cancellationToken)
             : await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken);
         var parsed = clock.Elapsed;
         // The splits are written as row lists over the one parsed copy: a dataset is held in memory once.
