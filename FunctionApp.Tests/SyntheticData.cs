@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using ServerlessML.Data;
+using ServerlessML.Storage;
 
 namespace ServerlessML.Tests;
 
@@ -44,6 +46,10 @@ internal static class SyntheticData
     }
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>Stages a CSV for a run the way the train function does: parsed and checked, then written typed.</summary>
+    public static Task<BlobPath> StageAsync(DatasetStore store, string model, string runId, string csv) =>
+        store.StageAsync(model, runId, CsvTableReader.Read(Bytes(csv), new DatasetReadOptions()), DatasetStore.Sha256(Bytes(csv)), CancellationToken.None);
 
     /// <summary>The rows <see cref="Csv"/> gives for the same arguments, as a Parquet file (x1, x2 and y doubles, city a
     /// string; a missing x1 is null).</summary>

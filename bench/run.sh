@@ -7,6 +7,9 @@
 #                          only cases 8 and 9 (issue 11: R² against scikit-learn on five datasets, a sweep on one
 #                          process and on two), about 12 minutes; their sections of BENCHMARKS.md are replaced and
 #                          every other section is left as the last full run wrote it. With --quick: one run each.
+#   bench/run.sh --only data
+#                          cases 1-7 (the data plane, training through the app, serving), about 13 minutes; cases 8
+#                          and 9 are left as the last run that measured them wrote them.
 #
 # It installs what it needs (python3-sklearn, python3-pandas and wrk from Debian; Azurite from package-lock.json),
 # builds Release, generates the data once into bench/out/, runs each case and writes BENCHMARKS.md. Run it on an
@@ -19,16 +22,16 @@ only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true; shift ;;
-    --only) only="${2:?--only needs a case group: quality}"; shift 2 ;;
-    *) echo "Unknown option '$1': bench/run.sh [--quick] [--only quality]" >&2; exit 2 ;;
+    --only) only="${2:?--only needs a case group: quality or data}"; shift 2 ;;
+    *) echo "Unknown option '$1': bench/run.sh [--quick] [--only quality|data]" >&2; exit 2 ;;
   esac
 done
-[ -z "$only" ] || [ "$only" = quality ] || { echo "--only takes quality, not '$only'." >&2; exit 2; }
+[ -z "$only" ] || [ "$only" = quality ] || [ "$only" = data ] || { echo "--only takes quality or data, not '$only'." >&2; exit 2; }
 
 if $quick; then
   rows=200000; scale_rows=2000000; runs=3; app_runs=2; serve_runs=1; duration=5s; cold_runs=3; recovery_runs=1; fanout_rows=20000; fanout_runs=1
 else
-  rows=1000000; scale_rows=10000000; runs=5; app_runs=3; serve_runs=3; duration=8s; cold_runs=5; recovery_runs=2; fanout_rows=100000; fanout_runs=3
+  rows=1000000; scale_rows=10000000; runs=5; app_runs=4; serve_runs=3; duration=8s; cold_runs=5; recovery_runs=2; fanout_rows=100000; fanout_runs=3
 fi
 
 # --- What it needs ----------------------------------------------------------------------------------------------------
@@ -65,8 +68,10 @@ quality() {
   echo "8. Model quality: R² against scikit-learn on $(echo bench/out/quality/*/ | wc -w) datasets, default options and trainer=auto…"
   bench quality --data bench/out/quality --out "$results/quality.json" >/dev/null
 }
-echo "Generating the model-quality datasets and scikit-learn's reference (bench/quality_data.py)…"
-/usr/bin/python3 bench/quality_data.py bench/out/quality .
+if [ "$only" != data ]; then
+  echo "Generating the model-quality datasets and scikit-learn's reference (bench/quality_data.py)…"
+  /usr/bin/python3 bench/quality_data.py bench/out/quality .
+fi
 
 if [ "$only" = quality ]; then
   quality
@@ -83,8 +88,10 @@ small_csv=$(data 1000)
 # --- The cases ----------------------------------------------------------------------------------------------------------
 echo "1. Training path against scikit-learn ($rows rows, $runs runs each)…"
 bench compare-training --csv "$train_csv" --runs "$runs" --out "$results/training.json" >/dev/null
-echo "1. Through the app ($app_runs runs)…"
+echo "1. Through the app ($app_runs runs, the first right after the app starts)…"
 bench app-train --csv "$train_csv" --runs "$app_runs" --out "$results/app.json" >/dev/null
+echo "1. Through the app from Parquet ($app_runs runs)…"
+bench app-train --csv "$train_csv" --parquet --runs "$app_runs" --out "$results/app-parquet.json" >/dev/null
 echo "2. Scale ($scale_rows rows through the app)…"
 bench app-train --csv "$scale_csv" --runs 1 --out "$results/scale.json" >/dev/null
 echo "3. Serving ($serve_runs × 4 wrk runs of $duration)…"
@@ -97,9 +104,12 @@ echo "6. Recovery from a crash and from Ctrl-C ($recovery_runs runs each)…"
 bench recovery --csv "$train_csv" --runs "$recovery_runs" --out "$results/recovery.json" >/dev/null
 echo "7. The app's CSV reader against Sep ($runs runs)…"
 bench csv-parsers --csv "$train_csv" --runs "$runs" --out "$results/csv.json" >/dev/null
-quality
+echo "10. The hand-written ML pieces against ML.NET's own paths ($runs runs)…"
+bench hand-written --csv "$train_csv" --runs "$runs" --out "$results/hand-written.json" >/dev/null
+[ "$only" = data ] || quality
 
 report_args=(--results "$results" --out BENCHMARKS.md --training-csv "$(basename "$train_csv")" --recovery-csv "$(basename "$train_csv")" --scale-rows "$scale_rows")
 $quick && report_args+=(--quick)
+[ "$only" = data ] && report_args+=(--keep-quality)
 bench report "${report_args[@]}" >/dev/null
 echo "Wrote BENCHMARKS.md."

@@ -6,31 +6,43 @@ namespace ServerlessML.Tests.Data;
 public sealed class CsvProfilerTests
 {
     [Test]
-    public void Complete_TextColumn_CountsItsDistinctValues()
+    public async Task Complete_TextColumn_CountsItsDistinctValues()
     {
         var csv = "x,city,y\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"{i},c{i % 7},{i}\n"));
 
-        var profile = Profile(csv, new DatasetReadOptions());
+        var profile = await ProfileAsync(csv, new DatasetReadOptions());
 
         Assert.That(profile.Columns.Select(c => c.Levels), Is.EqualTo(new int?[] { null, 7, null }));
     }
 
     [Test]
-    public void Complete_ManyDistinctValues_CountsOneMoreThanTheLimitAndStops()
+    public async Task Complete_ManyDistinctValues_CountsOneMoreThanTheLimitAndStops()
     {
         var csv = "id,y\n" + string.Concat(Enumerable.Range(0, 500).Select(i => $"u{i},{i}\n"));
 
-        var profile = Profile(csv, new DatasetReadOptions { MaxCategoricalLevels = 20 });
+        var profile = await ProfileAsync(csv, new DatasetReadOptions { MaxCategoricalLevels = 20 });
 
         Assert.That(profile.Columns[0].Levels, Is.EqualTo(21));
     }
 
     [Test]
-    public void Append_TooManyColumns_IsRefusedAtTheHeader()
+    public void Append_TooManyColumns_IsRefusedAtTheHeaderBeforeTheRestIsTakenIn()
     {
         using var profiler = new CsvProfiler(new DatasetReadOptions { MaxColumns = 3 });
+        var rows = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 100_000).Select(i => $"{i},2,3,4\n")));
 
-        Assert.Throws<LimitExceededException>(() => profiler.Append("a,b,c,y\n1,2,3,4\n"u8));
+        var appended = 0;
+
+        Assert.ThrowsAsync<LimitExceededException>(async () =>
+        {
+            await profiler.AppendAsync("a,b,c,y\n"u8.ToArray());
+            for (; appended < 100; appended++)
+            {
+                await profiler.AppendAsync(rows);
+            }
+        });
+
+        Assert.That(appended, Is.LessThan(5), "refused while the data was still coming in");
     }
 
     [Test]
@@ -40,11 +52,11 @@ public sealed class CsvProfilerTests
         var chunk = new byte[1024 * 1024];
         chunk.AsSpan().Fill((byte)'1');
 
-        var error = Assert.Throws<InvalidDatasetException>(() =>
+        var error = Assert.ThrowsAsync<InvalidDatasetException>(async () =>
         {
             for (var i = 0; i < 20; i++)
             {
-                profiler.Append(chunk);
+                await profiler.AppendAsync(chunk);
             }
         });
 
@@ -58,12 +70,12 @@ public sealed class CsvProfilerTests
         var quoted = new byte[1024 * 1024];
         quoted.AsSpan().Fill((byte)'a');
 
-        var error = Assert.Throws<InvalidDatasetException>(() =>
+        var error = Assert.ThrowsAsync<InvalidDatasetException>(async () =>
         {
-            profiler.Append("x,y\n1,\""u8);
+            await profiler.AppendAsync("x,y\n1,\""u8.ToArray());
             for (var i = 0; i < 20; i++)
             {
-                profiler.Append(quoted);
+                await profiler.AppendAsync(quoted);
             }
         });
 
@@ -75,19 +87,48 @@ public sealed class CsvProfilerTests
     {
         using var profiler = new CsvProfiler(new DatasetReadOptions());
 
-        var error = Assert.Throws<InvalidDatasetException>(() =>
+        byte[] csv = [.. "x,city,y\n1,Oslo,2\n3,Troms"u8, 0xF8, .. ",4\n"u8];
+
+        var error = Assert.ThrowsAsync<InvalidDatasetException>(async () =>
         {
-            profiler.Append([.. "x,city,y\n1,Oslo,2\n3,Troms"u8, 0xF8, .. ",4\n"u8]);
-            profiler.Complete();
+            await profiler.AppendAsync(csv);
+            await profiler.CompleteAsync();
         });
 
         Assert.That(error!.Message, Does.StartWith("Line 3, column 'city': the text is not UTF-8"));
     }
 
-    private static DatasetProfile Profile(string csv, DatasetReadOptions limits)
+    [Test]
+    public async Task Complete_QuotedFieldsAndByteOrderMark_ProfileLikeTheReader()
+    {
+        var csv = "\uFEFFx,\"city, town\",y\r\n1,\"Oslo\",2\r\n\r\n,\"a \"\"b\"\"\nc\",3\r\n";
+
+        var profile = await ProfileAsync(csv, new DatasetReadOptions());
+
+        Assert.That(profile.Rows, Is.EqualTo(2));
+        Assert.That(profile.Columns.Select(c => (c.Name, c.Kind, c.Missing, c.Levels)), Is.EqualTo(new[]
+        {
+            ("x", ColumnKind.Numeric, 1L, (int?)null),
+            ("city, town", ColumnKind.Categorical, 0L, 2),
+            ("y", ColumnKind.Numeric, 0L, null),
+        }));
+    }
+
+    [Test]
+    public void Dispose_BeforeComplete_EndsTheReadingTask()
+    {
+        var profiler = new CsvProfiler(new DatasetReadOptions());
+
+        Assert.DoesNotThrowAsync(async () => await profiler.AppendAsync("x,y\n1,2\n"u8.ToArray()));
+        profiler.Dispose();
+
+        Assert.That(async () => await profiler.CompleteAsync(), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    private static async Task<DatasetProfile> ProfileAsync(string csv, DatasetReadOptions limits)
     {
         using var profiler = new CsvProfiler(limits);
-        profiler.Append(Encoding.UTF8.GetBytes(csv));
-        return profiler.Complete();
+        await profiler.AppendAsync(Encoding.UTF8.GetBytes(csv));
+        return await profiler.CompleteAsync();
     }
 }

@@ -138,6 +138,70 @@ public sealed class CsvTableReaderTests
         Assert.That(error!.Message, Does.Contain(expected));
     }
 
+    [TestCase("x,y\n\"a\nb\",1\n2,abc\n", "Line 4: the label 'y' has the value 'abc'")]
+    [TestCase("x,y\r\r1,2\r3,abc\r", "Line 4: the label 'y' has the value 'abc'")]
+    [TestCase("\n\r\nx,y\n1,a\n", "Line 4: the label 'y' has the value 'a'")]
+    [TestCase("x,y\n\"a\r\nb\"c,1\n", "Line 3: unexpected text after the closing quote of field 1")]
+    [TestCase("size,y\n5\",1\n6\",2\n", "Line 2, column 'size': '5\",1\n6\"' has a quote inside a field that does not start with one")]
+    public void Read_BadValue_NamesTheLineItIsOn(string csv, string expected)
+    {
+        var error = Assert.Throws<InvalidDatasetException>(() => Read(csv));
+
+        Assert.That(error!.Message, Does.StartWith(expected));
+    }
+
+    [Test]
+    public async Task Read_ByteOrderMark_IsNotPartOfTheFirstName()
+    {
+        var csv = SyntheticData.Bytes("\uFEFFx,y\n1,2\n");
+
+        var dataset = CsvTableReader.Read(csv, new DatasetReadOptions());
+        var streamed = await CsvTableReader.ReadAsync(_ => Task.FromResult<Stream>(new MemoryStream(csv)), new DatasetReadOptions(), CancellationToken.None);
+
+        Assert.That(csv[0], Is.EqualTo(0xEF));
+        Assert.That(dataset.Table.Columns.Select(c => c.Name), Is.EqualTo(new[] { "x", "y" }));
+        Assert.That(streamed.Table.Columns.Select(c => c.Name), Is.EqualTo(new[] { "x", "y" }));
+    }
+
+    [Test]
+    public void Read_SpacesAroundAQuotedField_AreTrimmedAndItsContentKept()
+    {
+        var dataset = Read("x,city,y\n1 , \" Oslo \" ,2\n");
+
+        Assert.That(((CategoricalColumn)dataset.Table["city"]).ValueAt(0), Is.EqualTo(" Oslo "));
+        Assert.That(((NumericColumn)dataset.Table["x"]).Values, Is.EqualTo(new[] { 1f }));
+    }
+
+    [Test]
+    public void Read_NotUtf8InsideAQuotedFieldWithEscapes_NamesTheByteOfTheValue()
+    {
+        byte[] csv = [.. "x,city,y\n1,\"a\"\"Troms"u8, 0xF8, .. "\",2\n"u8];
+
+        var error = Assert.Throws<InvalidDatasetException>(() => CsvTableReader.Read(csv, new DatasetReadOptions()));
+
+        Assert.That(error!.Message, Does.StartWith("Line 2, column 'city': the text is not UTF-8 (its byte 8 is 0xF8)"));
+    }
+
+    [Test]
+    public void Read_Utf16File_SaysItLooksLikeUtf16()
+    {
+        byte[] csv = [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("x,y\n1,2\n")];
+
+        var error = Assert.Throws<InvalidDatasetException>(() => CsvTableReader.Read(csv, new DatasetReadOptions()));
+
+        Assert.That(error!.Message, Does.StartWith("Line 1, the name of column 1: the text is not UTF-8 (its byte 1 is 0xFF)").And.Contain("It looks like UTF-16"));
+    }
+
+    [Test]
+    public void ReadAsync_RecordLongerThanSepHolds_IsRefusedWithItsLine()
+    {
+        var csv = SyntheticData.Bytes("x,y\n1,2\n3,\"" + new string('a', 17 * 1024 * 1024));
+
+        var error = Assert.ThrowsAsync<InvalidDatasetException>(() => CsvTableReader.ReadAsync(_ => Task.FromResult<Stream>(new MemoryStream(csv)), new DatasetReadOptions(), CancellationToken.None));
+
+        Assert.That(error!.Message, Does.StartWith("The record that starts on line 3 is longer than 16 MB"));
+    }
+
     [Test]
     public void Read_UnknownLabel_NamesTheColumns()
     {

@@ -7,7 +7,7 @@ namespace ServerlessML.Tests.Data;
 public sealed class NumberParserTests
 {
     [Test]
-    public void TryParse_AnyText_AgreesWithFloatTryParse()
+    public void TryParse_AnyTextAsBytesOrChars_AgreesWithFloatTryParse()
     {
         var random = new Random(11);
         var texts = new List<string> { "0", "-0", "+1", "1.", ".5", "-.25", "16777216", "16777217", "0.0000000001", "123456789", "1e5", "-2.5E-3", "NaN", "Infinity", "-Infinity", "1,5", "1.2.3", "", "-", ".", "0x10", "12a" };
@@ -22,11 +22,14 @@ public sealed class NumberParserTests
             var expectedOk = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var expected);
 
             var ok = NumberParser.TryParse(Encoding.UTF8.GetBytes(text), out var actual);
+            var okFromChars = NumberParser.TryParse(text.AsSpan(), out var fromChars);
 
             Assert.That(ok, Is.EqualTo(expectedOk), text);
+            Assert.That(okFromChars, Is.EqualTo(expectedOk), text);
             if (ok)
             {
                 Assert.That(BitConverter.SingleToInt32Bits(actual), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), text);
+                Assert.That(BitConverter.SingleToInt32Bits(fromChars), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), text);
             }
         }
     }

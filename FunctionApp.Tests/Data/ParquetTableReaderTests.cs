@@ -47,7 +47,7 @@ public sealed class ParquetTableReaderTests
 
         var error = Assert.ThrowsAsync<InvalidDatasetException>(() => ParquetTableReader.ReadAsync(new MemoryStream(garbage), new DatasetReadOptions(), CancellationToken.None));
 
-        Assert.That(error!.Message, Does.StartWith("The body is not a Parquet file that can be read"));
+        Assert.That(error!.Message, Does.StartWith("The body is not a Parquet file: it does not start and end with 'PAR1'."));
     }
 
     [Test]
@@ -57,7 +57,7 @@ public sealed class ParquetTableReaderTests
 
         var error = Assert.ThrowsAsync<InvalidDatasetException>(() => ParquetTableReader.ReadAsync(new MemoryStream(parquet[..(parquet.Length / 2)]), new DatasetReadOptions(), CancellationToken.None));
 
-        Assert.That(error!.Message, Does.Contain("Parquet"));
+        Assert.That(error!.Message, Does.StartWith("The body is not a whole Parquet file: it starts with 'PAR1' but does not end with it"));
     }
 
     [Test]

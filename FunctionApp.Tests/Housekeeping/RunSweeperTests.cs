@@ -61,8 +61,8 @@ public sealed class RunSweeperTests
 
         var staged = await NamesAsync(BlobContainers.Datasets);
         var working = await NamesAsync(BlobContainers.Training);
-        Assert.That(staged, Does.Contain($"{published}/{completed.RunId}.csv"), "the data a published version was trained on");
-        Assert.That(staged, Does.Contain($"{running.Model}/{running.RunId}.csv"), "a run still going");
+        Assert.That(staged, Does.Contain($"{published}/{completed.RunId}.parquet"), "the data a published version was trained on");
+        Assert.That(staged, Does.Contain($"{running.Model}/{running.RunId}.parquet"), "a run still going");
         Assert.That(staged, Does.Contain($"{dataset}.csv"), "an uploaded dataset");
         Assert.That(staged, Has.None.Contains(terminated.RunId).And.None.Contains(orphan));
         Assert.That(working, Does.Contain($"{running.RunId}/train.parquet"));

@@ -228,7 +228,7 @@ public sealed class DatasetFunctionsTests
         var get = await CallAsync(HttpExchange.Get($"/api/datasets/{name}"), (f, r) => f.GetAsync(r, name, CancellationToken.None));
 
         Assert.That(put.Status, Is.EqualTo(400), put.Body);
-        Assert.That(put.Json.GetProperty("detail").GetString(), Does.StartWith("The body is not a Parquet file that can be read"));
+        Assert.That(put.Json.GetProperty("detail").GetString(), Is.EqualTo("The body is not a Parquet file: it does not start and end with 'PAR1'. Send the file's bytes as they are (curl --data-binary @file.parquet), or send CSV with Content-Type: text/csv."));
         Assert.That(get.Status, Is.EqualTo(404));
     }
 
@@ -258,6 +258,48 @@ public sealed class DatasetFunctionsTests
         Assert.That(parquet.Status, Is.EqualTo(409), parquet.Body);
         Assert.That(delete.Status, Is.EqualTo(204));
         Assert.That(again.Status, Is.EqualTo(201), again.Body);
+    }
+
+    [Test]
+    public async Task Put_ManyUploadsOfOneNameInBothFormatsAtOnce_StoresOneAndAnswers409ToTheRest()
+    {
+        // The two formats are two blobs, so their conditional writes alone cannot stop a CSV and a Parquet file both
+        // being stored under one name.
+        var name = ModelNames.Unique("race");
+        var csv = SyntheticData.Bytes(SyntheticData.Csv(2_000));
+        var parquet = await SyntheticData.ParquetAsync(2_000);
+        var datasets = _host.Get<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets);
+
+        var puts = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => i % 2 == 0
+            ? PutAsync(name, new MemoryStream(csv), "text/csv")
+            : PutAsync(name, new MemoryStream(parquet), "application/vnd.apache.parquet"))));
+        var list = await CallAsync(HttpExchange.Get("/api/datasets"), (f, r) => f.ListAsync(r, CancellationToken.None));
+        var stored = new List<string>();
+        foreach (var blob in new[] { $"{name}.csv", $"{name}.parquet" })
+        {
+            if ((await datasets.GetBlobClient(blob).ExistsAsync()).Value)
+            {
+                stored.Add(blob);
+            }
+        }
+
+        Assert.That(puts.Count(p => p.Status == 201), Is.EqualTo(1), string.Join("\n", puts.Select(p => $"{p.Status} {p.Body}")));
+        Assert.That(puts.Count(p => p.Status == 409), Is.EqualTo(15));
+        Assert.That(list.Json.GetProperty("datasets").EnumerateArray().Count(d => d.GetProperty("name").GetString() == name), Is.EqualTo(1));
+        Assert.That(stored, Has.Count.EqualTo(1));
+        Assert.That((await datasets.GetBlobClient($"{name}.claim").ExistsAsync()).Value, Is.False, "the claim is released");
+    }
+
+    [Test]
+    public async Task Put_AfterAFailedUploadOfTheName_StoresIt()
+    {
+        var name = ModelNames.Unique("retry");
+
+        var bad = await PutAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(100))), "application/vnd.apache.parquet");
+        var good = await PutAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(100))), "text/csv");
+
+        Assert.That(bad.Status, Is.EqualTo(400), bad.Body);
+        Assert.That(good.Status, Is.EqualTo(201), good.Body);
     }
 
     private Task<HttpExchange> PutAsync(string name, Stream body, string contentType) =>

@@ -2,6 +2,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessML.Data;
 using ServerlessML.Http;
 using ServerlessML.Storage;
 using ServerlessML.Tests.Infrastructure;
@@ -62,6 +63,7 @@ public sealed class TrainFunctionTests
         Assert.That(manifest!.Training, Is.EqualTo(new TrainingSettings("Sdca", new ServerlessML.ML.TrainerOptions(0.01f, null, 50), 0.3, 7)));
         Assert.That(manifest.Schema.Features.Select(f => f.Name), Is.EqualTo(new[] { "size (m²)", "city" }));
         Assert.That(manifest.Rows, Is.EqualTo(new RowCounts(35, 15)));
+        Assert.That(manifest.Dataset.Sha256, Is.EqualTo(DatasetStore.Sha256(Encoding.UTF8.GetBytes($"[{records}]"))), "the data as sent, without the options beside it");
     }
 
     [TestCase("?trainer=fasttree", "FastTree")]
@@ -164,19 +166,20 @@ public sealed class TrainFunctionTests
     }
 
     [Test]
-    public async Task Train_Latin1CsvWithItsCharset_IsStagedAsUtf8()
+    public async Task Train_Latin1CsvWithItsCharset_IsReadInItsCharset()
     {
         var model = ModelNames.Unique("latin1");
         var rows = string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i % 2 == 0 ? "Tromsø" : "Bodø")},{2 * i}\n"));
         var exchange = new HttpExchange("/api/train", "text/csv; charset=iso-8859-1", new MemoryStream(Encoding.Latin1.GetBytes("x,city,y\n" + rows)), $"?model={model}");
 
         var response = await Functions.CallAsync<TrainFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, _host.Client, CancellationToken.None));
-        var staged = await StagedBlobsAsync(model);
-        var content = await _host.Get<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).GetBlobClient(staged.Single()).DownloadContentAsync();
+        var staged = await ReadStagedAsync(model);
+        await _host.Client.WaitForInstanceCompletionAsync(response.Json.GetProperty("id").GetString()!);
+        var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
 
         Assert.That(response.Status, Is.EqualTo(202), response.Body);
-        Assert.That(content.Value.Content.ToString(), Is.EqualTo("x,city,y\n" + rows));
-        await _host.Client.WaitForInstanceCompletionAsync(response.Json.GetProperty("id").GetString()!);
+        Assert.That(((CategoricalColumn)staged.Table["city"]).Levels, Is.EqualTo(new[] { "Tromsø", "Bodø" }));
+        Assert.That(manifest!.Dataset.Sha256, Is.EqualTo(DatasetStore.Sha256(Encoding.Latin1.GetBytes("x,city,y\n" + rows))), "the bytes as sent");
     }
 
     [Test]
@@ -192,7 +195,7 @@ public sealed class TrainFunctionTests
     }
 
     [Test]
-    public async Task Train_Parquet_StagesItAsSentAndTrainsOnIt()
+    public async Task Train_Parquet_StagesItAsReadAndTrainsOnIt()
     {
         var model = ModelNames.Unique("parquet");
         var parquet = await SyntheticData.ParquetAsync(300, withCity: true, missingRate: 0.02);
@@ -200,7 +203,8 @@ public sealed class TrainFunctionTests
         var response = await TrainAsync("application/vnd.apache.parquet", parquet, $"?model={model}&wait=60");
         var manifest = await _host.Get<ModelStore>().GetManifestAsync(model, 1, CancellationToken.None);
         var staged = await StagedBlobsAsync(model);
-        var content = await _host.Get<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).GetBlobClient(staged.Single()).DownloadContentAsync();
+        var read = await ReadStagedAsync(model);
+        var sent = await ParquetTableReader.ReadAsync(new MemoryStream(parquet), new DatasetReadOptions(), CancellationToken.None);
 
         Assert.That(response.Status, Is.EqualTo(200), response.Body);
         Assert.That(response.Json.GetProperty("score").GetDouble(), Is.GreaterThan(0.99));
@@ -208,11 +212,15 @@ public sealed class TrainFunctionTests
         Assert.That(manifest!.Schema.Features.Select(f => $"{f.Name}:{f.Kind}"), Is.EqualTo(new[] { "x1:Numeric", "x2:Numeric", "city:Categorical" }));
         Assert.That(staged.Single(), Does.EndWith(".parquet"));
         Assert.That(manifest.Dataset.Sha256, Is.EqualTo(DatasetStore.Sha256(parquet)));
-        Assert.That(content.Value.Content.ToArray(), Is.EqualTo(parquet));
+        Assert.That(read.Label, Is.EqualTo(sent.Label));
+        Assert.That(read.Table.Columns.Select(c => $"{c.Name}:{c.Kind}"), Is.EqualTo(sent.Table.Columns.Select(c => $"{c.Name}:{c.Kind}")));
+        Assert.That(((NumericColumn)read.Table["x1"]).Values, Is.EqualTo(((NumericColumn)sent.Table["x1"]).Values));
+        Assert.That(((CategoricalColumn)read.Table["city"]).Codes, Is.EqualTo(((CategoricalColumn)sent.Table["city"]).Codes));
+        Assert.That(((CategoricalColumn)read.Table["city"]).Levels, Is.EqualTo(((CategoricalColumn)sent.Table["city"]).Levels));
     }
 
-    [TestCase("garbage", "", 400, "The body is not a Parquet file that can be read")]
-    [TestCase("cut", "", 400, "Parquet")]
+    [TestCase("garbage", "", 400, "The body is not a Parquet file: it does not start and end with 'PAR1'. Send the file's bytes as they are (curl --data-binary @file.parquet), or send CSV with Content-Type: text/csv.")]
+    [TestCase("cut", "", 400, "The body is not a whole Parquet file: it starts with 'PAR1' but does not end with it, so it was cut short.")]
     [TestCase("houses", "?label=City", 400, "The label 'City' is a text column")]
     [TestCase("houses", "?label=Rooms", 400, "Row 5: the label 'Rooms' is null")]
     [TestCase("houses", "?label=Nope", 400, "The label column 'Nope' is not in the dataset")]
@@ -251,6 +259,10 @@ public sealed class TrainFunctionTests
         var exchange = new HttpExchange("/api/train", contentType, body, query);
         return await Functions.CallAsync<TrainFunction>(_host.Services, exchange, f => f.RunAsync(exchange.Request, _host.Client, CancellationToken.None));
     }
+
+    // The data staged for the model's one run, as the run reads it.
+    private async Task<Dataset> ReadStagedAsync(string model) =>
+        await _host.Get<DatasetStore>().ReadStagedAsync(new BlobPath(BlobContainers.Datasets, (await StagedBlobsAsync(model)).Single()), CancellationToken.None);
 
     private async Task<List<string>> StagedBlobsAsync(string model)
     {

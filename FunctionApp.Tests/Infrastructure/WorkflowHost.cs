@@ -41,26 +41,50 @@ internal sealed class WorkflowHost : IAsyncDisposable
         return new WorkflowHost(host);
     }
 
-    /// <summary>Stages a CSV the way the train function does, then runs the orchestration on it to the end.</summary>
+    /// <summary>Parses and stages a CSV the way the train function does, then runs the orchestration on it to the end.</summary>
     /// <param name="options">Changes to the request the test needs, such as folds or a sweep.</param>
     public async Task<OrchestrationMetadata> TrainAsync(
         string model, string csv, string? label = null, IReadOnlyDictionary<string, ColumnKind>? kinds = null, Func<TrainingRequest, TrainingRequest>? options = null)
     {
-        var runId = Guid.NewGuid().ToString("N");
-        var staged = await Get<DatasetStore>().StageAsync(model, runId, SyntheticData.Bytes(csv), CancellationToken.None);
-        var request = new TrainingRequest(model, staged.ToString(), label ?? csv[..csv.IndexOf('\n', StringComparison.Ordinal)].Split(',')[^1], kinds, 0.2, 42, new TrainerOptions());
-        request = options?.Invoke(request) ?? request;
-        await Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), request, new StartOrchestrationOptions(runId));
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        return await Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, cancel.Token);
+        var bytes = SyntheticData.Bytes(csv);
+        var dataset = CsvTableReader.Read(bytes, new DatasetReadOptions { Label = label, Kinds = kinds });
+        return await RunStagedAsync(model, dataset, DatasetStore.Sha256(bytes), options);
     }
 
-    /// <summary>Stages data in any format the way the train function does, then runs the orchestration on it to the end.</summary>
+    /// <summary>Parses and stages data in any format the way the train function does, then runs the orchestration on it to the end.</summary>
     public async Task<OrchestrationMetadata> TrainAsync(string model, byte[] data, DatasetFormat format, string label, IReadOnlyDictionary<string, ColumnKind>? kinds = null)
     {
+        var read = new DatasetReadOptions { Label = label, Kinds = kinds };
+        var dataset = format == DatasetFormat.Parquet
+            ? await ParquetTableReader.ReadAsync(new MemoryStream(data, writable: false), read, CancellationToken.None)
+            : CsvTableReader.Read(data, read);
+        return await RunStagedAsync(model, dataset, DatasetStore.Sha256(data), options: null);
+    }
+
+    /// <summary>
+    /// Puts a file where a run's data goes as it is, unparsed, the way a run started by a version before data was staged
+    /// typed found it, and runs the orchestration on it to the end: the run parses and checks it itself, as it does a
+    /// named dataset.
+    /// </summary>
+    public async Task<OrchestrationMetadata> TrainUnparsedAsync(string model, byte[] data, DatasetFormat format, string label, IReadOnlyDictionary<string, ColumnKind>? kinds = null)
+    {
         var runId = Guid.NewGuid().ToString("N");
-        var staged = await Get<DatasetStore>().StageAsync(model, runId, data, CancellationToken.None, format);
-        var request = new TrainingRequest(model, staged.ToString(), label, kinds, 0.2, 42, new TrainerOptions());
+        var staged = DatasetStore.StagedPath(model, runId, format);
+        await Get<BlobContainers>().GetAsync(staged.Container, CancellationToken.None);
+        await Get<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient(staged.Container).UploadBlobAsync(staged.Name, BinaryData.FromBytes(data));
+        return await RunAsync(runId, new TrainingRequest(model, staged.ToString(), label, kinds, 0.2, 42, new TrainerOptions()));
+    }
+
+    private async Task<OrchestrationMetadata> RunStagedAsync(string model, Dataset dataset, string sha256, Func<TrainingRequest, TrainingRequest>? options)
+    {
+        var runId = Guid.NewGuid().ToString("N");
+        var staged = await Get<DatasetStore>().StageAsync(model, runId, dataset, sha256, CancellationToken.None);
+        var request = new TrainingRequest(model, staged.ToString(), dataset.Label, null, 0.2, 42, new TrainerOptions(), Staged: true);
+        return await RunAsync(runId, options?.Invoke(request) ?? request);
+    }
+
+    private async Task<OrchestrationMetadata> RunAsync(string runId, TrainingRequest request)
+    {
         await Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), request, new StartOrchestrationOptions(runId));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         return await Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, cancel.Token);

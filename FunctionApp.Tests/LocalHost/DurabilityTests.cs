@@ -59,7 +59,7 @@ public sealed class DurabilityTests
         Assert.That(second.Output, Does.Contain($"Trained run {runId}"), "the new process ran the activity the killed one was in");
         Assert.That(await BlobNamesAsync(BlobContainers.Models, $"{model}/v"), Is.EqualTo(new[] { $"{model}/v1/manifest.json", $"{model}/v1/model.zip", $"{model}/v1/test-predictions.json" }));
         Assert.That(await BlobNamesAsync(BlobContainers.Training, $"{runId}/"), Is.Empty, "the run's working files were cleaned up");
-        Assert.That(await BlobNamesAsync(BlobContainers.Datasets, $"{model}/"), Is.EqualTo(new[] { $"{model}/{runId}.csv" }), "the published version's data stays");
+        Assert.That(await BlobNamesAsync(BlobContainers.Datasets, $"{model}/"), Is.EqualTo(new[] { $"{model}/{runId}.parquet" }), "the published version's data stays");
         TestContext.Out.WriteLine($"Resumed and completed {resumed.TotalSeconds:F1} s after the restart");
     }
 

@@ -194,7 +194,7 @@ public sealed class DurableInstancesApiTests
         Assert.That(start.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         Assert.That(start.Headers.Location!.Segments[^1], Is.EqualTo(id));
         Assert.That(polls[^1].RuntimeStatus, Is.EqualTo("Completed"), polls[^1].Body.ToString());
-        Assert.That(polls[^1].Body.GetProperty("input").GetProperty("datasetBlob").GetString(), Does.EndWith($"/{id}.csv"));
+        Assert.That(polls[^1].Body.GetProperty("input").GetProperty("datasetBlob").GetString(), Does.EndWith($"/{id}.parquet"));
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), "a finished instance's id may be used again, as on the host");
     }
 

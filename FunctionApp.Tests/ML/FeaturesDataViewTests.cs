@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ServerlessML.Data;
@@ -10,24 +9,20 @@ namespace ServerlessML.Tests.ML;
 public sealed class FeaturesDataViewTests
 {
     [Test]
-    public void FeatureRows_EveryRow_EqualsTheFittedTransformsOutput()
+    public void Cursor_EveryRow_EqualsTheFittedTransformsOutput()
     {
-        var csv = new StringBuilder(SyntheticData.Csv(40_000, withCity: true, missingRate: 0.1, noise: 3));
-        var dataset = CsvTableReader.Read(SyntheticData.Bytes(csv.ToString()), new DatasetReadOptions());
+        var dataset = CsvTableReader.Read(SyntheticData.Bytes(SyntheticData.Csv(40_000, withCity: true, missingRate: 0.1, noise: 3)), new DatasetReadOptions());
         var columns = ModelColumns.For(dataset.Features.Select(f => f.Name));
 
         var (transforms, layout) = ModelTrainer.FitFeatures(new MLContext(1), dataset, columns);
-        var expected = Transformed(transforms, dataset, columns);
-        var actual = new float[dataset.RowCount][];
-        new FeatureRows(dataset, layout).ForEach((row, features) => actual[row] = features.ToArray());
-        var matrix = new float[dataset.RowCount * layout.Length];
-        new FeatureRows(dataset, layout).WriteMatrix(matrix);
+        var expected = Features(new TransformerChain<ITransformer>(transforms).Transform(new DatasetDataView(dataset, columns)), columns);
+        var actual = Features(new FeaturesDataView(dataset, layout, columns), columns);
 
         Assert.That(layout.Length, Is.EqualTo(2 + SyntheticData.Cities.Length));
+        Assert.That(actual, Has.Length.EqualTo(dataset.RowCount));
         for (var row = 0; row < dataset.RowCount; row++)
         {
             Assert.That(actual[row], Is.EqualTo(expected[row]), $"row {row}");
-            Assert.That(matrix.AsSpan(row * layout.Length, layout.Length).ToArray(), Is.EqualTo(expected[row]), $"matrix row {row}");
         }
     }
 
@@ -76,9 +71,9 @@ public sealed class FeaturesDataViewTests
         Assert.That(inOrder, Is.False, "a shuffled cursor");
     }
 
-    private static float[][] Transformed(ITransformer[] transforms, Dataset dataset, ModelColumns columns)
+    // Every row's Features vector, in row order.
+    private static float[][] Features(IDataView data, ModelColumns columns)
     {
-        var data = new TransformerChain<ITransformer>(transforms).Transform(new DatasetDataView(dataset, columns));
         using var cursor = data.GetRowCursor(data.Schema);
         var getter = cursor.GetGetter<VBuffer<float>>(data.Schema[columns.Features]);
         var rows = new List<float[]>();

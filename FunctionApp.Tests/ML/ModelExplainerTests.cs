@@ -18,7 +18,7 @@ public sealed class ModelExplainerTests
         var weights = ModelEvaluator.Weights(model, schema.Features, train)!.ToDictionary(w => w.Feature, w => w.Weight);
         using var batch = Batch(schema, (2.0f, 1.0f, "Oslo"), (-1.0f, 0.5f, "Reykjavík"));
         var predictions = new float[2];
-        LinearPredictor.TryCreate(model, schema)!.Predict(batch, predictions);
+        new ModelScorer(model, schema).Predict(batch, predictions);
 
         using var explainer = ModelExplainer.TryCreate(model, schema)!;
         var explanations = explainer.Explain(batch);

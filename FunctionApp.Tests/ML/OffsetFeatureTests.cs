@@ -25,7 +25,7 @@ public sealed class OffsetFeatureTests
     }
 
     [Test]
-    public void Predict_YearFeature_LinearPredictorStillMatchesMLNet()
+    public void Predict_YearFeature_ScorerStillMatchesMLNet()
     {
         var (train, _) = DatasetSplit.Split(YearData(2000, seed: 6), 0.2, 42);
         var schema = ModelSchema.Describe(train);
@@ -44,7 +44,7 @@ public sealed class OffsetFeatureTests
             mapper.Predict(batch, expected);
         }
 
-        LinearPredictor.TryCreate(model, schema)!.Predict(batch, actual);
+        new ModelScorer(model, schema).Predict(batch, actual);
 
         Assert.That(actual, Is.EqualTo(expected).Within(1e-3));
         Assert.That(expected[1] - expected[0], Is.GreaterThan(30), "twelve years at 3 a year, less the x2 term");

@@ -21,7 +21,7 @@ public sealed class TreeTrainerTests
 
     [TestCase(TrainerKind.FastTree)]
     [TestCase(TrainerKind.LightGbm)]
-    public void Predict_SavedTreeModel_ServesThroughTheRowMapperAsEvaluated(TrainerKind kind)
+    public void Predict_SavedTreeModel_ServesThroughMLNetsRowMapperAsEvaluated(TrainerKind kind)
     {
         var (train, test) = DatasetSplit.Split(Parabola(1000, withCity: true), 0.2, 42);
         var schema = ModelSchema.Describe(train);
@@ -38,14 +38,13 @@ public sealed class TreeTrainerTests
             batch.Texts[row] = (city.ValueAt(row) ?? "").AsMemory();
         }
 
+        var scorer = new ModelScorer(model, schema);
         var served = new float[test.RowCount];
-        using (var predictor = new RowPredictor(model, schema))
-        {
-            predictor.Predict(batch, served);
-        }
+        scorer.Predict(batch, served);
 
-        Assert.That(LinearPredictor.TryCreate(model, schema), Is.Null);
-        Assert.That(served, Is.EqualTo(ModelEvaluator.Score(model, FeatureSchema.Of(test), test)).Within(1e-5));
+        Assert.That(scorer.IsLinear, Is.False);
+        Assert.That(served, Is.EqualTo(ModelScorerTests.TransformScores(model, test)).Within(1e-5));
+        Assert.That(scorer.Score(test), Is.EqualTo(served), "evaluation scores the test split as serving does");
     }
 
     [TestCase(TrainerKind.FastTree)]
@@ -54,8 +53,8 @@ public sealed class TreeTrainerTests
     {
         var (train, test) = DatasetSplit.Split(Parabola(1000), 0.2, 42);
 
-        var first = ModelEvaluator.Score(ModelTrainer.Train(train, new TrainerOptions(Kind: kind), seed: 3), FeatureSchema.Of(test), test);
-        var second = ModelEvaluator.Score(ModelTrainer.Train(train, new TrainerOptions(Kind: kind), seed: 3), FeatureSchema.Of(test), test);
+        var first = ModelScorerTests.TransformScores(ModelTrainer.Train(train, new TrainerOptions(Kind: kind), seed: 3), test);
+        var second = ModelScorerTests.TransformScores(ModelTrainer.Train(train, new TrainerOptions(Kind: kind), seed: 3), test);
 
         Assert.That(second, Is.EqualTo(first));
     }

@@ -42,6 +42,35 @@ public sealed class FeatureBatchReaderTests
         }
     }
 
+    [Test]
+    public void Read_MalformedJsonAfterTheValues_NamesItsLineCountedFromTheStartOfTheBody()
+    {
+        // The values are read on from where the header stopped; the line count goes on with them.
+        var instance = string.Join(", ", Enumerable.Range(0, 70).Select(i => $"\"f{i}\": 1"));
+
+        var error = Assert.Throws<InvalidRequestException>(() => Read($$"""
+            {
+            "instances": [
+            {{{instance}}}], "version": oops}
+            """));
+
+        Assert.That(error!.Message, Does.StartWith("The body is not valid JSON at line 3, byte "));
+    }
+
+    [Test]
+    public void Read_VersionNamedAfterTheValues_IsTheTarget()
+    {
+        var instance = string.Join(", ", Enumerable.Range(0, 70).Select(i => $"\"f{i}\": 1"));
+
+        var (batch, target) = Read($$"""{"model": "wide", "instances": [{{{instance}}}, {{{instance}}}], "version": 3}""");
+
+        using (batch)
+        {
+            Assert.That(batch.Rows, Is.EqualTo(2));
+            Assert.That(target, Is.EqualTo(new ModelTarget("wide", 3, null)));
+        }
+    }
+
     private static (FeatureBatch Batch, ModelTarget Target) Read(string json) =>
         new FeatureBatchReader(s_wide, "wide").Read(PredictionRequest.Parse(Encoding.UTF8.GetBytes(json)), maxInstances: 10);
 }

@@ -36,4 +36,38 @@ public sealed class DatasetStoreTests
 
         Assert.That(failure!.ErrorCode, Is.EqualTo("ContainerNotFound"));
     }
+
+    [Test]
+    public async Task Upload_NameClaimedByAnUploadInProgress_IsRefusedAsAConflict()
+    {
+        await using var services = AppServices.Build();
+        var name = ModelNames.Unique("claimed");
+        var claim = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).GetBlobClient($"{name}.claim");
+        await services.GetRequiredService<BlobContainers>().GetAsync(BlobContainers.Datasets, CancellationToken.None);
+        await claim.UploadAsync(BinaryData.Empty);
+
+        var failure = Assert.ThrowsAsync<ConflictException>(() => services.GetRequiredService<DatasetStore>().UploadAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(20))), CancellationToken.None));
+
+        Assert.That(failure!.Message, Does.StartWith($"Dataset '{name}' is being uploaded by another request right now."));
+        Assert.That((await claim.ExistsAsync()).Value, Is.True, "another upload's claim is left alone");
+    }
+
+    [Test]
+    public async Task Upload_NameClaimedByAnUploadThatDied_TakesTheClaimOverAndStoresIt()
+    {
+        var clock = new ManualClock();
+        var collection = AppServices.Add(new ServiceCollection());
+        collection.AddSingleton<TimeProvider>(clock);
+        await using var services = collection.BuildServiceProvider();
+        var name = ModelNames.Unique("stale");
+        var claim = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(BlobContainers.Datasets).GetBlobClient($"{name}.claim");
+        await services.GetRequiredService<BlobContainers>().GetAsync(BlobContainers.Datasets, CancellationToken.None);
+        await claim.UploadAsync(BinaryData.Empty);
+        clock.Advance(TimeSpan.FromMinutes(11));
+
+        var summary = await services.GetRequiredService<DatasetStore>().UploadAsync(name, new MemoryStream(SyntheticData.Bytes(SyntheticData.Csv(20))), CancellationToken.None);
+
+        Assert.That(summary.Rows, Is.EqualTo(20));
+        Assert.That((await claim.ExistsAsync()).Value, Is.False);
+    }
 }

@@ -16,7 +16,7 @@ public sealed class CleanupTrainingRunTests
         await using var services = AppServices.Build();
         var model = ModelNames.Unique("half");
         var runId = Guid.NewGuid().ToString("N");
-        var staged = await services.GetRequiredService<DatasetStore>().StageAsync(model, runId, SyntheticData.Bytes(SyntheticData.Csv(20)), CancellationToken.None);
+        var staged = await SyntheticData.StageAsync(services.GetRequiredService<DatasetStore>(), model, runId, SyntheticData.Csv(20));
         await Manifests.PublishAsync(services.GetRequiredService<ModelStore>(), model, runId);
 
         await ActivatorUtilities.CreateInstance<CleanupTrainingRun>(services).RunAsync(new CleanupTrainingRunInput(runId, model, Published: false), CancellationToken.None);
@@ -30,7 +30,7 @@ public sealed class CleanupTrainingRunTests
         await using var services = AppServices.Build();
         var model = ModelNames.Unique("crashed");
         var runId = Guid.NewGuid().ToString("N");
-        var staged = await services.GetRequiredService<DatasetStore>().StageAsync(model, runId, SyntheticData.Bytes(SyntheticData.Csv(20)), CancellationToken.None);
+        var staged = await SyntheticData.StageAsync(services.GetRequiredService<DatasetStore>(), model, runId, SyntheticData.Csv(20));
         await Manifests.WriteIncompleteAsync(services.GetRequiredService<BlobServiceClient>(), model, 1, runId);
 
         await ActivatorUtilities.CreateInstance<CleanupTrainingRun>(services).RunAsync(new CleanupTrainingRunInput(runId, model, Published: false), CancellationToken.None);

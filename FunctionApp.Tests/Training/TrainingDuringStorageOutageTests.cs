@@ -22,7 +22,7 @@ public sealed class TrainingDuringStorageOutageTests
         await using var host = await WorkflowHost.StartAsync(configure: services => services.AddSingleton(new BlobServiceClient(nowhere, ModelCache.ClientOptions())));
         var model = ModelNames.Unique("unreachable");
         var runId = Guid.NewGuid().ToString("N");
-        var request = new TrainingRequest(model, DatasetStore.StagedPath(model, runId).ToString(), "y", null, 0.2, 42, new TrainerOptions());
+        var request = new TrainingRequest(model, DatasetStore.StagedPath(model, runId).ToString(), "y", null, 0.2, 42, new TrainerOptions(), Staged: true);
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), request, new StartOrchestrationOptions(runId));
         using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2));

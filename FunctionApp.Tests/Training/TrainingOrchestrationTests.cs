@@ -159,10 +159,10 @@ public sealed class TrainingOrchestrationTests
     {
         var model = ModelNames.Unique("unstaged");
 
-        var run = await _host.TrainAsync(model, "x1,y\n1,2\n2,3\n3,abc\n4,5\n5,6\n6,7\n");
+        var run = await _host.TrainUnparsedAsync(model, SyntheticData.Bytes("x1,y\n1,2\n2,3\n3,abc\n4,5\n5,6\n6,7\n"), DatasetFormat.Csv, "y");
 
         Assert.That(run.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Failed));
-        Assert.That(await ExistsAsync(DatasetStore.StagedPath(model, run.InstanceId)), Is.False);
+        Assert.That(await ExistsAsync(DatasetStore.StagedPath(model, run.InstanceId, DatasetFormat.Csv)), Is.False);
     }
 
     [Test]
@@ -192,8 +192,9 @@ public sealed class TrainingOrchestrationTests
         var model = ModelNames.Unique("bad");
         var good = await _host.TrainAsync(model, SyntheticData.Csv(200));
 
-        // The edge checks data before it is staged; this stands in for data that only fails once inside the run.
-        var bad = await _host.TrainAsync(model, "x1,y\n1,2\n2,3\n3,abc\n4,5\n5,6\n6,7\n");
+        // The edge checks data before it is staged; data the run parses itself (a named dataset, or data a run started
+        // before data was staged typed) can still fail inside the run.
+        var bad = await _host.TrainUnparsedAsync(model, SyntheticData.Bytes("x1,y\n1,2\n2,3\n3,abc\n4,5\n5,6\n6,7\n"), DatasetFormat.Csv, "y");
         var prediction = await _host.Get<PredictionService>().PredictAsync(Instances(model, """[{"x1": 1, "x2": 1}]"""), CancellationToken.None);
 
         Assert.That(good.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Completed));
@@ -205,16 +206,19 @@ public sealed class TrainingOrchestrationTests
         Assert.That(prediction.Version, Is.EqualTo(1));
     }
 
-    [Test]
-    public async Task Train_DatasetDeletedBeforeItIsRead_FailsAtOnceWithAReadableReason()
+    [TestCase(true, TestName = "Train_DatasetDeletedBeforeItIsRead_FailsAtOnceWithAReadableReason(staged)")]
+    [TestCase(false, TestName = "Train_DatasetDeletedBeforeItIsRead_FailsAtOnceWithAReadableReason(csv to parse)")]
+    public async Task Train_DatasetDeletedBeforeItIsRead_FailsAtOnceWithAReadableReason(bool typed)
     {
         var model = ModelNames.Unique("deleted");
         var runId = Guid.NewGuid().ToString("N");
-        var staged = await _host.Get<DatasetStore>().StageAsync(model, runId, SyntheticData.Bytes(SyntheticData.Csv(100)), CancellationToken.None);
+        var staged = typed
+            ? await SyntheticData.StageAsync(_host.Get<DatasetStore>(), model, runId, SyntheticData.Csv(100))
+            : DatasetStore.StagedPath(model, runId, DatasetFormat.Csv);
         await _host.Get<DatasetStore>().DeleteAsync(staged, CancellationToken.None);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), new TrainingRequest(model, staged.ToString(), "y", null, 0.2, 42, new ServerlessML.ML.TrainerOptions()), new Microsoft.DurableTask.StartOrchestrationOptions(runId));
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), new TrainingRequest(model, staged.ToString(), "y", null, 0.2, 42, new ServerlessML.ML.TrainerOptions(), Staged: typed), new Microsoft.DurableTask.StartOrchestrationOptions(runId));
         var run = await _host.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true);
 
         Assert.That(run.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Failed));

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Unicode;
-
 namespace ServerlessML.Data;
 
 /// <summary>
@@ -17,7 +14,6 @@ internal sealed class ColumnBuilder
     private readonly List<string> _levels = [];
     private readonly Dictionary<string, int> _levelCodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _levelLookup;
-    private char[] _chars = new char[256];
     private int _present;
 
     /// <param name="expectedRows">The row count when known in advance (0 when not): the column is then allocated once, exactly.</param>
@@ -69,8 +65,6 @@ internal sealed class ColumnBuilder
     /// <summary>The feature values this column gives the trainer per row: 1, or one per category (one-hot).</summary>
     public int Width => Kind == ColumnKind.Numeric ? 1 : _levels.Count;
 
-    public void AddText(ReadOnlySpan<byte> utf8, long line) => AddText(Decode(utf8, line), line);
-
     public void AddText(ReadOnlySpan<char> value, long line)
     {
         _codes.Add(CodeOf(value, line));
@@ -91,8 +85,8 @@ internal sealed class ColumnBuilder
     }
 
     /// <summary>Fills in the text of a row read before the column turned categorical.</summary>
-    public void SetText(int row, ReadOnlySpan<byte> utf8, long line) =>
-        _codes[row] = utf8.IsEmpty ? CategoricalColumn.Missing : CodeOf(Decode(utf8, line), line);
+    public void SetText(int row, ReadOnlySpan<char> value, long line) =>
+        _codes[row] = value.IsEmpty ? CategoricalColumn.Missing : CodeOf(value, line);
 
     public Column Build()
     {
@@ -124,20 +118,5 @@ internal sealed class ColumnBuilder
         return _levels.Count - 1;
     }
 
-    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, long line)
-    {
-        if (!Utf8.IsValid(utf8))
-        {
-            throw CsvValues.NotUtf8(utf8, line > 0 ? $"Line {line}, column '{Name}'" : $"Column '{Name}'");
-        }
-
-        if (_chars.Length < utf8.Length)
-        {
-            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
-        }
-
-        return _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
-    }
-
-    public static string Describe(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8.Length > 40 ? utf8[..40] : utf8);
+    public static string Describe(ReadOnlySpan<char> value) => (value.Length > 40 ? value[..40] : value).ToString();
 }

@@ -1,13 +1,14 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace ServerlessML.Data;
 
 /// <summary>
-/// Parses a number from UTF-8 the way every reader in the project does: invariant culture, to a 32-bit float. Plain
+/// Parses a number from UTF-8 or UTF-16 text the way every reader in the project does: invariant culture, to a 32-bit float. Plain
 /// decimals (sign, digits, one point) whose digits fit a float exactly take a fast path that is still correctly
 /// rounded: one exact integer divided by an exact power of ten is a single IEEE operation. Anything else
-/// (exponents, long mantissas, NaN, Infinity) goes to <see cref="float.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider?, out float)"/>.
+/// (exponents, long mantissas, NaN, Infinity) goes to <see cref="float.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out float)"/>.
 /// </summary>
 public static class NumberParser
 {
@@ -18,15 +19,20 @@ public static class NumberParser
     public static bool TryParse(ReadOnlySpan<byte> utf8, out float value) =>
         TryParseSimpleDecimal(utf8, out value) || float.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
+    public static bool TryParse(ReadOnlySpan<char> text, out float value) =>
+        TryParseSimpleDecimal(text, out value) || float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    // One body for bytes and chars: the JIT compiles it once for each, as if written twice.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool TryParseSimpleDecimal(ReadOnlySpan<byte> text, out float value)
+    private static bool TryParseSimpleDecimal<T>(ReadOnlySpan<T> text, out float value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
         var i = 0;
         var negative = false;
-        if (i < text.Length && text[i] is (byte)'-' or (byte)'+')
+        if (i < text.Length && (text[i] == T.CreateTruncating('-') || text[i] == T.CreateTruncating('+')))
         {
-            negative = text[i] == (byte)'-';
+            negative = text[i] == T.CreateTruncating('-');
             i++;
         }
 
@@ -36,7 +42,7 @@ public static class NumberParser
         var seenPoint = false;
         for (; i < text.Length; i++)
         {
-            var digit = (uint)(text[i] - '0');
+            var digit = uint.CreateTruncating(text[i]) - (uint)'0';
             if (digit <= 9)
             {
                 if (mantissa > (MaxExactMantissa - digit) / 10)
@@ -48,7 +54,7 @@ public static class NumberParser
                 digits++;
                 fractionDigits += seenPoint ? 1 : 0;
             }
-            else if (text[i] == (byte)'.' && !seenPoint)
+            else if (text[i] == T.CreateTruncating('.') && !seenPoint)
             {
                 seenPoint = true;
             }

@@ -42,6 +42,7 @@ public static class ParquetTableReader
 
     private static async Task<ParquetFile> OpenAsync(Stream parquet, DatasetReadOptions options, CancellationToken cancellationToken)
     {
+        await CheckMagicAsync(parquet, cancellationToken);
         ParquetReader reader;
         try
         {
@@ -60,6 +61,37 @@ public static class ParquetTableReader
         {
             await reader.DisposeAsync();
             throw;
+        }
+    }
+
+    // A Parquet file starts and ends with 'PAR1'. Checked here because the library says so in its own words, with the
+    // bytes it found in hex, which tells a user who sent a CSV under the wrong Content-Type nothing they can act on.
+    private static async Task CheckMagicAsync(Stream parquet, CancellationToken cancellationToken)
+    {
+        var start = parquet.Position;
+        var head = new byte[4];
+        var tail = new byte[4];
+        var whole = parquet.Length - start >= 12;
+        if (whole)
+        {
+            await parquet.ReadExactlyAsync(head, cancellationToken);
+            parquet.Position = parquet.Length - tail.Length;
+            await parquet.ReadExactlyAsync(tail, cancellationToken);
+            parquet.Position = start;
+        }
+
+        if (!whole || !head.AsSpan().SequenceEqual("PAR1"u8))
+        {
+            throw new InvalidDatasetException(
+                "The body is not a Parquet file: it does not start and end with 'PAR1'. Send the file's bytes as they are " +
+                "(curl --data-binary @file.parquet), or send CSV with Content-Type: text/csv.");
+        }
+
+        if (!tail.AsSpan().SequenceEqual("PAR1"u8))
+        {
+            throw new InvalidDatasetException(
+                "The body is not a whole Parquet file: it starts with 'PAR1' but does not end with it, so it was cut short. " +
+                "Send the whole file (curl --data-binary @file.parquet).");
         }
     }
 
@@ -232,25 +264,28 @@ public static class ParquetTableReader
         private static Task ReadColumnAsync(ParquetRowGroupReader group, DataField field, ColumnTarget target, long firstRow, CancellationToken cancellationToken) =>
             field.ClrType switch
             {
-                var t when IsText(t) => ReadTextAsync(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(bool) => ReadBooleansAsync(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(sbyte) => ReadNumbersAsync<sbyte>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(byte) => ReadNumbersAsync<byte>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(short) => ReadNumbersAsync<short>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(ushort) => ReadNumbersAsync<ushort>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(int) => ReadNumbersAsync<int>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(uint) => ReadNumbersAsync<uint>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(long) => ReadNumbersAsync<long>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(ulong) => ReadNumbersAsync<ulong>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(Half) => ReadNumbersAsync<Half>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(float) => ReadNumbersAsync<float>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(double) => ReadNumbersAsync<double>(group, field, target, firstRow, cancellationToken),
-                var t when t == typeof(decimal) => ReadNumbersAsync<decimal>(group, field, target, firstRow, cancellationToken),
+                var t when IsText(t) => ReadValuesAsync<ReadOnlyMemory<char>, Texts>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(bool) => ReadValuesAsync<bool, Booleans>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(sbyte) => ReadValuesAsync<sbyte, Numbers<sbyte>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(byte) => ReadValuesAsync<byte, Numbers<byte>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(short) => ReadValuesAsync<short, Numbers<short>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(ushort) => ReadValuesAsync<ushort, Numbers<ushort>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(int) => ReadValuesAsync<int, Numbers<int>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(uint) => ReadValuesAsync<uint, Numbers<uint>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(long) => ReadValuesAsync<long, Numbers<long>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(ulong) => ReadValuesAsync<ulong, Numbers<ulong>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(Half) => ReadValuesAsync<Half, Numbers<Half>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(float) => ReadValuesAsync<float, Numbers<float>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(double) => ReadValuesAsync<double, Numbers<double>>(group, field, target, firstRow, cancellationToken),
+                var t when t == typeof(decimal) => ReadValuesAsync<decimal, Numbers<decimal>>(group, field, target, firstRow, cancellationToken),
                 _ => throw new InvalidOperationException($"Column '{field.Name}' has a type that was not checked."),
             };
 
-        private static async Task ReadNumbersAsync<T>(ParquetRowGroupReader group, DataField field, ColumnTarget target, long firstRow, CancellationToken cancellationToken)
-            where T : struct, INumberBase<T>
+        // The one walk over a column chunk's definition levels: a row without a value is missing, every other row takes
+        // the next value. TValues is a struct, so each kind of value gets its own compiled loop, as if written out.
+        private static async Task ReadValuesAsync<T, TValues>(ParquetRowGroupReader group, DataField field, ColumnTarget target, long firstRow, CancellationToken cancellationToken)
+            where T : struct
+            where TValues : struct, IColumnValues<T>
         {
             using var column = await RawColumn<T>.ReadAsync(group, field, cancellationToken);
             var values = column.Values;
@@ -260,60 +295,10 @@ public static class ParquetTableReader
                 if (column.Nullable && defined[row] < field.MaxDefinitionLevel)
                 {
                     target.AddMissing(firstRow + row);
-                    continue;
-                }
-
-                var value = values[next++];
-                var number = float.CreateSaturating(value);
-                if (!float.IsFinite(number))
-                {
-                    throw new InvalidDatasetException($"Row {firstRow + row:N0}, column '{field.Name}': {value} is not a finite 32-bit number.");
-                }
-
-                target.AddNumber(number);
-            }
-        }
-
-        private static async Task ReadBooleansAsync(ParquetRowGroupReader group, DataField field, ColumnTarget target, long firstRow, CancellationToken cancellationToken)
-        {
-            using var column = await RawColumn<bool>.ReadAsync(group, field, cancellationToken);
-            var values = column.Values;
-            var defined = column.Defined;
-            for (int row = 0, next = 0; row < column.Rows; row++)
-            {
-                if (column.Nullable && defined[row] < field.MaxDefinitionLevel)
-                {
-                    target.AddMissing(firstRow + row);
                 }
                 else
                 {
-                    target.AddNumber(values[next++] ? 1 : 0);
-                }
-            }
-        }
-
-        private static async Task ReadTextAsync(ParquetRowGroupReader group, DataField field, ColumnTarget target, long firstRow, CancellationToken cancellationToken)
-        {
-            using var column = await RawColumn<ReadOnlyMemory<char>>.ReadAsync(group, field, cancellationToken);
-            var values = column.Values;
-            var defined = column.Defined;
-            for (int row = 0, next = 0; row < column.Rows; row++)
-            {
-                if (column.Nullable && defined[row] < field.MaxDefinitionLevel)
-                {
-                    target.AddMissing(firstRow + row);
-                    continue;
-                }
-
-                // An empty string is missing, as an empty CSV field is.
-                var text = values[next++].Span;
-                if (text.IsEmpty)
-                {
-                    target.AddMissing(firstRow + row);
-                }
-                else
-                {
-                    target.AddText(text);
+                    TValues.Add(values[next++], target, field, firstRow + row);
                 }
             }
         }
@@ -336,6 +321,49 @@ public static class ParquetTableReader
             : type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) ? "binary values"
             : type == typeof(Guid) ? "UUIDs"
             : $"values of type {type.Name}";
+    }
+
+    /// <summary>What a present value of one Parquet type becomes in a column.</summary>
+    private interface IColumnValues<T>
+    {
+        /// <param name="row">The row's number in the file, from 1.</param>
+        static abstract void Add(T value, ColumnTarget target, DataField field, long row);
+    }
+
+    private readonly struct Numbers<T> : IColumnValues<T>
+        where T : struct, INumberBase<T>
+    {
+        public static void Add(T value, ColumnTarget target, DataField field, long row)
+        {
+            var number = float.CreateSaturating(value);
+            if (!float.IsFinite(number))
+            {
+                throw new InvalidDatasetException($"Row {row:N0}, column '{field.Name}': {value} is not a finite 32-bit number.");
+            }
+
+            target.AddNumber(number);
+        }
+    }
+
+    private readonly struct Booleans : IColumnValues<bool>
+    {
+        public static void Add(bool value, ColumnTarget target, DataField field, long row) => target.AddNumber(value ? 1 : 0);
+    }
+
+    private readonly struct Texts : IColumnValues<ReadOnlyMemory<char>>
+    {
+        // An empty string is missing, as an empty CSV field is.
+        public static void Add(ReadOnlyMemory<char> value, ColumnTarget target, DataField field, long row)
+        {
+            if (value.IsEmpty)
+            {
+                target.AddMissing(row);
+            }
+            else
+            {
+                target.AddText(value.Span);
+            }
+        }
     }
 
     /// <summary>One column chunk as the file stores it: the values that are there, and for a nullable column which rows have one.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -70,9 +71,8 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
                 throw new InvalidRequestException("The body is JSON, but its Content-Type says CSV: send it with Content-Type: application/json.");
             }
 
-            // Staged as UTF-8 whatever it was sent in, so the run and the manifest read one encoding.
             var utf8 = encoding is null ? body : Encoding.UTF8.GetBytes(encoding.GetString(body));
-            return Submission(settings, new InlineData(CsvTableReader.Read(utf8, ReadOptions(settings)), utf8));
+            return Submission(settings, new InlineData(CsvTableReader.Read(utf8, ReadOptions(settings)), DatasetStore.Sha256(body)));
         }
 
         if (!StartsLikeJson(body) && body.AsSpan().IndexOf((byte)',') >= 0 && body.AsSpan().IndexOfAny("\r\n"u8) >= 0)
@@ -98,12 +98,11 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
 
         var data = root.ValueKind == JsonValueKind.Object ? root.GetProperty("data") : root;
         var dataset = JsonDatasetReader.Read(data, ReadOptions(jsonSettings));
-        using var csv = new MemoryStream();
-        await CsvTableWriter.WriteAsync(dataset.Table, csv, cancellationToken);
-        return Submission(jsonSettings, new InlineData(dataset, csv.ToArray()));
+        // The data's own text, as sent: the same records give the same hash whatever options are sent beside them.
+        return Submission(jsonSettings, new InlineData(dataset, DatasetStore.Sha256(JsonMarshal.GetRawUtf8Value(data))));
     }
 
-    // A Parquet file is checked and read once, here; its bytes are staged as they came.
+    // A Parquet file is checked and read once, here, like any body.
     private async Task<TrainSubmission> ParquetAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var settings = new Settings(request.Query, body: null);
@@ -114,7 +113,7 @@ public sealed class TrainRequestReader(DatasetStore datasets, IOptions<TrainingO
 
         var body = await RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, "Training__MaxRequestBytes", cancellationToken);
         var dataset = await ParquetTableReader.ReadAsync(new MemoryStream(body, writable: false), ReadOptions(settings), cancellationToken);
-        return Submission(settings, new InlineData(dataset, body, DatasetFormat.Parquet));
+        return Submission(settings, new InlineData(dataset, DatasetStore.Sha256(body)));
     }
 
     // A byte order mark, then whitespace, then what a JSON body starts with.

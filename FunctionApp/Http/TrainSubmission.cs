@@ -20,8 +20,9 @@ public sealed record TrainSubmission(
 /// <summary>The data of a training request, with the label to predict.</summary>
 public abstract record TrainingData(string Label, int Rows);
 
-/// <summary>Data sent in the request, parsed and checked, with the bytes to stage for the run (CSV, or Parquet as sent).</summary>
-public sealed record InlineData(Dataset Dataset, ReadOnlyMemory<byte> Bytes, DatasetFormat Format = DatasetFormat.Csv) : TrainingData(Dataset.Label, Dataset.RowCount);
+/// <summary>Data sent in the request, parsed and checked: what the run is staged from, typed, so that it parses nothing
+/// again. <see cref="Sha256"/> is of the data as it was sent, the lineage the model's manifest records.</summary>
+public sealed record InlineData(Dataset Dataset, string Sha256) : TrainingData(Dataset.Label, Dataset.RowCount);
 
 /// <summary>A dataset uploaded earlier, by name.</summary>
 public sealed record NamedData(DatasetSummary Summary, string Label) : TrainingData(Label, checked((int)Summary.Rows));

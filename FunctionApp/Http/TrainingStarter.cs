@@ -27,26 +27,27 @@ public sealed class TrainingStarter(TrainRequestReader reader, DatasetStore data
             .SetTag(ServerlessTelemetry.RunIdAttribute, runId)
             .SetTag(ServerlessTelemetry.ModelAttribute, submission.Model)
             .SetTag(ServerlessTelemetry.RowsAttribute, submission.Data.Rows);
-        var (datasetBlob, kinds) = submission.Data switch
+        // Data in the body is staged as it was parsed and checked, kinds and categories included: the run reads it back
+        // as it is. A named dataset is read from its upload.
+        var datasetBlob = submission.Data switch
         {
-            InlineData inline => (
-                await datasets.StageAsync(submission.Model, runId, inline.Bytes, cancellationToken, inline.Format),
-                inline.Dataset.Table.Columns.ToDictionary(c => c.Name, c => c.Kind)),
-            NamedData named => (DatasetStore.NamedPath(named.Summary.Name, named.Summary.Format), (Dictionary<string, ColumnKind>?)null),
+            InlineData inline => await datasets.StageAsync(submission.Model, runId, inline.Dataset, inline.Sha256, cancellationToken),
+            NamedData named => DatasetStore.NamedPath(named.Summary.Name, named.Summary.Format),
             _ => throw new InvalidOperationException("Unknown kind of training data."),
         };
         var training = new TrainingRequest(
             submission.Model,
             datasetBlob.ToString(),
             submission.Data.Label,
-            kinds,
+            Kinds: null,
             submission.TestFraction,
             submission.Seed,
             submission.Trainer,
             submission.Promote,
             submission.Data.Rows,
             submission.Folds,
-            submission.Sweep);
+            submission.Sweep,
+            Staged: submission.Data is InlineData);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingOrchestration), training, new StartOrchestrationOptions(runId), cancellationToken);

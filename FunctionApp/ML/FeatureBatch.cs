@@ -22,6 +22,41 @@ public sealed class FeatureBatch : IDisposable
         Texts = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(rows * TextCount);
     }
 
+    /// <summary>Rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="rows"/>) of
+    /// <paramref name="data"/>, its columns found by the names of <paramref name="schema"/>'s features.</summary>
+    public static FeatureBatch Of(ModelSchema schema, Dataset data, int first, int rows)
+    {
+        var batch = new FeatureBatch(schema, rows);
+        int numeric = 0, text = 0;
+        foreach (var feature in schema.Features)
+        {
+            switch (data.Table[feature.Name])
+            {
+                case NumericColumn column:
+                    var values = column.Values;
+                    for (var row = 0; row < rows; row++)
+                    {
+                        batch.Numbers[(row * batch.NumericCount) + numeric] = values[first + row];
+                    }
+
+                    numeric++;
+                    break;
+                case CategoricalColumn column:
+                    var levels = column.Levels.Select(l => l.AsMemory()).ToArray();
+                    for (var row = 0; row < rows; row++)
+                    {
+                        var code = column.Codes[first + row];
+                        batch.Texts[(row * batch.TextCount) + text] = code == CategoricalColumn.Missing ? ReadOnlyMemory<char>.Empty : levels[code];
+                    }
+
+                    text++;
+                    break;
+            }
+        }
+
+        return batch;
+    }
+
     public int Rows { get; private set; }
 
     public int NumericCount { get; }

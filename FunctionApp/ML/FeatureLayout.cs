@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
@@ -49,6 +50,18 @@ internal sealed record FeatureLayout(int Length, IReadOnlyList<FeatureSlots> Fea
         return new FeatureLayout(start, slots);
     }
 
+    /// <summary>One row of a dataset with <paramref name="schema"/>'s features and label, every value missing: enough to
+    /// read a saved model's layout, or to show ML.NET its input schema.</summary>
+    public static Dataset Probe(ModelSchema schema)
+    {
+        var columns = schema.Features
+            .Select(f => f.Kind == ColumnKind.Numeric
+                ? (Column)new NumericColumn(f.Name, [float.NaN])
+                : new CategoricalColumn(f.Name, [CategoricalColumn.Missing], f.Levels ?? []))
+            .Append(new NumericColumn(schema.Label, [0f]));
+        return new Dataset(new Table([.. columns]), schema.Label);
+    }
+
     // The fill transform's replacement values, read by sending it one row where every number is missing.
     private static Dictionary<string, float> FillValues(MissingValueReplacingTransformer fill, Dataset data, IReadOnlyList<FeatureSchema> features, ModelColumns columns)
     {
@@ -81,7 +94,12 @@ internal sealed record FeatureLayout(int Length, IReadOnlyList<FeatureSlots> Fea
 internal abstract record FeatureSlots(string Name, int Start);
 
 /// <summary>A numeric feature: missing → <see cref="Fill"/>, then <c>(x − Offset) · Scale</c>.</summary>
-internal sealed record NumericSlot(string Name, int Start, float Fill, float Offset, float Scale) : FeatureSlots(Name, Start);
+internal sealed record NumericSlot(string Name, int Start, float Fill, float Offset, float Scale) : FeatureSlots(Name, Start)
+{
+    /// <summary>The value the trainer sees for <paramref name="value"/> (NaN when missing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Transform(float value) => ((float.IsNaN(value) ? Fill : value) - Offset) * Scale;
+}
 
 /// <summary>A categorical feature: <see cref="Width"/> indicator slots; a level the transforms never saw sets none.</summary>
 internal sealed record CategoricalSlots(string Name, int Start, int Width, IReadOnlyDictionary<string, int> SlotOfLevel) : FeatureSlots(Name, Start)

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -6,54 +5,34 @@ using ServerlessML.Data;
 
 namespace ServerlessML.ML;
 
-/// <summary>Scores a model on a test split, next to the baseline of always predicting the training mean.</summary>
+/// <summary>A model's metrics on a test split, scored by <see cref="ModelScorer"/> and measured by ML.NET's regression
+/// evaluator, next to the baseline of always predicting the training mean.</summary>
 public static class ModelEvaluator
 {
     /// <summary>Evaluates <paramref name="model"/>, trained on <paramref name="features"/> in that order, on <paramref name="test"/>.</summary>
     public static RegressionMetrics Evaluate(ITransformer model, IReadOnlyList<FeatureSchema> features, Dataset test, double trainingMean) =>
-        Metrics(Score(model, features, test), test.LabelColumn.Values, trainingMean);
-
-    /// <summary>The metrics of <paramref name="scores"/> against <paramref name="labels"/>, row by row.</summary>
-    public static RegressionMetrics Metrics(float[] scores, float[] labels, double trainingMean)
-    {
-        double squared = 0, absolute = 0, baseline = 0, labelSum = 0;
-        for (var i = 0; i < labels.Length; i++)
-        {
-            var error = (double)labels[i] - scores[i];
-            squared += error * error;
-            absolute += Math.Abs(error);
-            baseline += (labels[i] - trainingMean) * (labels[i] - trainingMean);
-            labelSum += labels[i];
-        }
-
-        var mean = labelSum / labels.Length;
-        var total = labels.Sum(y => (y - mean) * (y - mean));
-        return new RegressionMetrics(
-            RegressionMetrics.Defined(1 - (squared / total)),
-            RegressionMetrics.Defined(Math.Sqrt(squared / labels.Length)),
-            RegressionMetrics.Defined(absolute / labels.Length),
-            RegressionMetrics.Defined(Math.Sqrt(baseline / labels.Length)));
-    }
+        Metrics(new ModelScorer(model, new ModelSchema(test.Label, features)).Score(test), test.LabelColumn.Values, trainingMean);
 
     /// <summary>
-    /// The model's score for every test row. A chain of feature transforms ending in a linear predictor (every model
-    /// this app trains) is scored as bias + weights · features over the columns directly; anything else goes through
-    /// ML.NET's transform.
+    /// The metrics of <paramref name="scores"/> against <paramref name="labels"/>, row by row: R², RMSE and MAE by ML.NET's
+    /// regression evaluator; the baseline, the RMSE of always predicting <paramref name="trainingMean"/>, is ours.
     /// </summary>
-    internal static float[] Score(ITransformer model, IReadOnlyList<FeatureSchema> features, Dataset test)
+    public static RegressionMetrics Metrics(float[] scores, float[] labels, double trainingMean)
     {
-        if (model is TransformerChain<ITransformer> chain && chain.LastTransformer is RegressionPredictionTransformer<LinearRegressionModelParameters> linear)
+        var ml = new MLContext();
+        var scored = ml.Data.LoadFromEnumerable(labels.Select((label, row) => new ScoredRow { Label = label, Score = scores[row] }));
+        var metrics = ml.Regression.Evaluate(scored, nameof(ScoredRow.Label), nameof(ScoredRow.Score));
+        var baseline = 0.0;
+        foreach (var label in labels)
         {
-            var columns = ModelColumns.For(features.Select(f => f.Name));
-            var layout = FeatureLayout.Read([.. chain.SkipLast(1)], features, test, columns);
-            var weights = linear.Model.Weights.ToArray();
-            var bias = linear.Model.Bias;
-            var scores = new float[test.RowCount];
-            new FeatureRows(test, layout).ForEach((row, values) => scores[row] = bias + TensorPrimitives.Dot(values, weights));
-            return scores;
+            baseline += (label - trainingMean) * (label - trainingMean);
         }
 
-        return TransformScores(model, features, test);
+        return new RegressionMetrics(
+            RegressionMetrics.Defined(metrics.RSquared),
+            RegressionMetrics.Defined(metrics.RootMeanSquaredError),
+            RegressionMetrics.Defined(metrics.MeanAbsoluteError),
+            RegressionMetrics.Defined(Math.Sqrt(baseline / labels.Length)));
     }
 
     /// <summary>
@@ -77,17 +56,11 @@ public static class ModelEvaluator
         }).ToList();
     }
 
-    internal static float[] TransformScores(ITransformer model, IReadOnlyList<FeatureSchema> features, Dataset test)
+    // One scored test row, as ML.NET's evaluator reads it.
+    private sealed class ScoredRow
     {
-        var predictions = model.Transform(new DatasetDataView(test, ModelColumns.For(features.Select(f => f.Name))));
-        using var cursor = predictions.GetRowCursor([predictions.Schema[ModelColumns.Score]]);
-        var getter = cursor.GetGetter<float>(predictions.Schema[ModelColumns.Score]);
-        var scores = new float[test.RowCount];
-        for (var row = 0; cursor.MoveNext(); row++)
-        {
-            getter(ref scores[row]);
-        }
+        public float Label { get; set; }
 
-        return scores;
+        public float Score { get; set; }
     }
 }

@@ -37,7 +37,7 @@ public sealed class ModelExplainer : IDisposable
     {
         var chain = (TransformerChain<ITransformer>)model;
         var columns = ModelColumns.For(schema.Features.Select(f => f.Name));
-        var probe = LinearPredictor.Probe(schema);
+        var probe = FeatureLayout.Probe(schema);
         _layout = FeatureLayout.Read([.. chain.SkipLast(1)], schema.Features, probe, columns);
         _schema = schema;
 

@@ -17,7 +17,7 @@ public static class OnnxExport
     public static byte[] Export(ITransformer model, ModelSchema schema)
     {
         var ml = new MLContext();
-        var input = new DatasetDataView(LinearPredictor.Probe(schema), ModelColumns.For(schema.Features.Select(f => f.Name)), withLabel: false);
+        var input = new DatasetDataView(FeatureLayout.Probe(schema), ModelColumns.For(schema.Features.Select(f => f.Name)), withLabel: false);
         using var onnx = new MemoryStream();
         try
         {

@@ -6,9 +6,10 @@ namespace ServerlessML.ML;
 
 /// <summary>
 /// Scores rows through a model's row-to-row mapper, built once and reused: what ML.NET's PredictionEngine does,
-/// for a schema known only at run time. Not thread-safe: one caller at a time (pool them).
+/// for a schema known only at run time; <see cref="ModelScorer"/>'s engine for a model that is not linear. Not
+/// thread-safe: one caller at a time (the scorer pools them).
 /// </summary>
-public sealed class RowPredictor : IDisposable
+internal sealed class RowPredictor : IDisposable
 {
     private readonly InputRow _input;
     private readonly DataViewRow _output;

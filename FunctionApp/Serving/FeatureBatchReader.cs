@@ -37,8 +37,9 @@ public sealed class FeatureBatchReader
     }
 
     /// <summary>
-    /// Reads the request's values into a batch, and the whole body with them: the model version it names (a property
-    /// written after the values can change it; the caller then reads again for that model), and that nothing follows.
+    /// Reads the request's values into a batch, going on from where <see cref="PredictionRequest.Parse"/> stopped, and the
+    /// rest of the body with them: the model version the whole body names (a property written after the values can
+    /// change it; the caller then reads the values again for that model), and that nothing follows.
     /// </summary>
     public (FeatureBatch Batch, ModelTarget Target) Read(PredictionRequest request, int maxInstances) =>
         JsonBody.Guard(() =>
@@ -46,26 +47,10 @@ public sealed class FeatureBatchReader
             var batch = new FeatureBatch(_schema, 0);
             try
             {
-                var header = new PredictionRequest.Header();
-                var reader = new Utf8JsonReader(request.Body.Span);
-                reader.Read();
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (header.Read(ref reader) is not { } rows)
-                    {
-                        continue;
-                    }
-
-                    if (rows != request.Rows)
-                    {
-                        throw PredictionRequest.Header.NoValues();
-                    }
-
-                    ReadValues(ref reader, batch, request, maxInstances);
-                }
-
-                // Past the closing brace: anything but whitespace there is refused by the reader, not ignored.
-                reader.Read();
+                var reader = request.ValuesReader();
+                ReadValues(ref reader, batch, request, maxInstances);
+                var header = request.HeaderBeforeValues();
+                header.ReadAfterValues(ref reader, request.Rows);
                 return (batch, header.Target);
             }
             catch

@@ -5,14 +5,10 @@ using ServerlessML.Storage;
 
 namespace ServerlessML.Serving;
 
-/// <summary>
-/// One published model version in memory. A linear model (every model this app trains) scores through its own
-/// parameters; any other through a pool of ML.NET row predictors, so concurrent requests never share one.
-/// </summary>
+/// <summary>One published model version in memory, scored by the <see cref="ModelScorer"/> evaluation scored it with.</summary>
 public sealed class LoadedModel
 {
-    private readonly LinearPredictor? _linear;
-    private readonly ObjectPool<RowPredictor> _predictors;
+    private readonly ModelScorer _scorer;
     private readonly Lazy<ObjectPool<ModelExplainer>?> _explainers;
 
     public LoadedModel(ModelManifest manifest, ITransformer transformer)
@@ -20,8 +16,7 @@ public sealed class LoadedModel
         Manifest = manifest;
         Reader = new FeatureBatchReader(manifest.Schema, manifest.Model);
         Warnings = new InputWarnings(manifest.Schema);
-        _linear = LinearPredictor.TryCreate(transformer, manifest.Schema);
-        _predictors = new DefaultObjectPool<RowPredictor>(new PredictorPolicy(transformer, manifest.Schema), Environment.ProcessorCount * 4);
+        _scorer = new ModelScorer(transformer, manifest.Schema);
         // Built on the first request that asks for explanations: most never do.
         _explainers = new(() => ModelExplainer.TryCreate(transformer, manifest.Schema) is { } first
             ? new DefaultObjectPool<ModelExplainer>(new ExplainerPolicy(first, transformer, manifest.Schema), Environment.ProcessorCount)
@@ -41,22 +36,7 @@ public sealed class LoadedModel
     public float[] Predict(FeatureBatch batch)
     {
         var predictions = new float[batch.Rows];
-        if (_linear is not null)
-        {
-            _linear.Predict(batch, predictions);
-            return predictions;
-        }
-
-        var predictor = _predictors.Get();
-        try
-        {
-            predictor.Predict(batch, predictions);
-        }
-        finally
-        {
-            _predictors.Return(predictor);
-        }
-
+        _scorer.Predict(batch, predictions);
         return predictions;
     }
 
@@ -87,12 +67,5 @@ public sealed class LoadedModel
         public ModelExplainer Create() => Interlocked.Exchange(ref _first, null) ?? ModelExplainer.TryCreate(transformer, schema)!;
 
         public bool Return(ModelExplainer obj) => true;
-    }
-
-    private sealed class PredictorPolicy(ITransformer transformer, ModelSchema schema) : IPooledObjectPolicy<RowPredictor>
-    {
-        public RowPredictor Create() => new(transformer, schema);
-
-        public bool Return(RowPredictor obj) => true;
     }
 }

@@ -4,13 +4,34 @@ using ServerlessML.Storage;
 namespace ServerlessML.Serving;
 
 /// <summary>
-/// A predict request as far as its body has been read before its values: the model version to score with, and
-/// whether the values are positional rows or instances keyed by feature. The values are read later, in one pass
-/// straight into a batch for that model, by <see cref="FeatureBatchReader"/>, which also checks the rest of the body:
-/// the body is never built into a DOM.
+/// A predict request as far as its body has been read before its values: the model version to score with, whether the
+/// values are positional rows or instances keyed by feature, and where they start. The values are read later, straight
+/// into a batch for that model, by <see cref="FeatureBatchReader"/>, which goes on from where this stopped (the JSON
+/// reader's saved state) and reads the rest of the body with them, so the body is read once, and never built into a DOM.
 /// </summary>
-public sealed record PredictionRequest(ModelTarget Target, ReadOnlyMemory<byte> Body, bool Rows)
+public sealed class PredictionRequest
 {
+    private readonly Header _header;
+    private readonly ReadOnlyMemory<byte> _body;
+    private readonly int _valuesStart;
+    private readonly JsonReaderState _valuesState;
+
+    private PredictionRequest(Header header, ReadOnlyMemory<byte> body, bool rows, int valuesStart, JsonReaderState valuesState)
+    {
+        _header = header;
+        Target = header.Target;
+        _body = body;
+        Rows = rows;
+        _valuesStart = valuesStart;
+        _valuesState = valuesState;
+    }
+
+    /// <summary>The model version the body names before its values.</summary>
+    public ModelTarget Target { get; }
+
+    /// <summary>Whether the values are positional rows (true) or instances keyed by feature (false).</summary>
+    public bool Rows { get; }
+
     /// <summary>The name of the array the values are in.</summary>
     public string Values => Rows ? "rows" : "instances";
 
@@ -31,7 +52,7 @@ public sealed record PredictionRequest(ModelTarget Target, ReadOnlyMemory<byte> 
             {
                 if (header.Read(ref reader) is { } rows)
                 {
-                    return new PredictionRequest(header.Target, body, rows);
+                    return new PredictionRequest(header, body, rows, checked((int)reader.BytesConsumed), reader.CurrentState);
                 }
 
                 reader.Skip();
@@ -41,19 +62,26 @@ public sealed record PredictionRequest(ModelTarget Target, ReadOnlyMemory<byte> 
         });
     }
 
-    /// <summary>The model version the whole body names, skipping over its values.</summary>
+    /// <summary>A reader on the values' opening bracket, where <see cref="Parse"/> stopped: its first read is the first
+    /// value. It carries the line and byte positions on, so errors past this point still say where they are.</summary>
+    internal Utf8JsonReader ValuesReader() => new(_body.Span[_valuesStart..], isFinalBlock: true, _valuesState);
+
+    /// <summary>The header as read before the values, to go on reading after them.</summary>
+    internal Header HeaderBeforeValues() => _header.Copy();
+
+    /// <summary>The model version the whole body names, skipping over its values: for when the one named before them
+    /// does not exist, and one named after them may.</summary>
     public ModelTarget WholeTarget() =>
         JsonBody.Guard(() =>
         {
-            var reader = new Utf8JsonReader(Body.Span);
-            var header = new Header();
-            reader.Read();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            var reader = ValuesReader();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                header.Read(ref reader);
                 reader.Skip();
             }
 
+            var header = HeaderBeforeValues();
+            header.ReadAfterValues(ref reader, Rows);
             return header.Target;
         });
 
@@ -110,6 +138,24 @@ public sealed record PredictionRequest(ModelTarget Target, ReadOnlyMemory<byte> 
                 _ => throw new InvalidRequestException($"'{name}' must be an array; got {Raw(ref reader)}."),
             };
         }
+
+        /// <summary>Reads the properties after the values, and past the closing brace: anything but whitespace there is
+        /// refused by the reader, not ignored.</summary>
+        public void ReadAfterValues(ref Utf8JsonReader reader, bool rows)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                // The same array twice is refused as a repeated name; the other one is both rows and instances.
+                if (Read(ref reader) is { } more && more != rows)
+                {
+                    throw NoValues();
+                }
+            }
+
+            reader.Read();
+        }
+
+        public Header Copy() => (Header)MemberwiseClone();
 
         public static InvalidRequestException NoValues() =>
             new("Send either 'instances' (an array of objects keyed by feature name) or 'rows' (an array of value arrays in feature order), not both or neither.");

@@ -24,7 +24,9 @@ public sealed class PredictionService(ModelCache cache, IOptions<ServingOptions>
     public async Task<PredictionResponse> PredictAsync(PredictionRequest request, CancellationToken cancellationToken, bool explain = false)
     {
         // The version the body names before its values is the one to read them for, unless the body names another after
-        // them: then the read below finds that out, or (when the first one does not even exist) the whole body is scanned.
+        // them: then the read below finds that out and they are read again, or (when the first one does not even exist)
+        // they are skipped over to find the one named after them. JSON gives no way to know the model before its values
+        // in one pass when it is named after them.
         var target = request.Target;
         var model = await FindAsync(target, cancellationToken);
         if (model is null && request.WholeTarget() is var whole && whole != target)

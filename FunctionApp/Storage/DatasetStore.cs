@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -26,7 +27,13 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     private const string Sha256Metadata = "sha256";
     private const int BlockBytes = 4 * 1024 * 1024;
 
-    public static BlobPath StagedPath(string model, string runId, DatasetFormat format = DatasetFormat.Csv) =>
+    // Staged data moves like a split: in 8 MB blocks, four at a time.
+    private static readonly StorageTransferOptions Transfer = new() { MaximumConcurrency = 4, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 };
+
+    // Longer than an upload can run: the Functions host ends an HTTP request after 230 s.
+    private static readonly TimeSpan StaleClaimAge = TimeSpan.FromMinutes(10);
+
+    public static BlobPath StagedPath(string model, string runId, DatasetFormat format = DatasetFormat.Parquet) =>
         new(BlobContainers.Datasets, $"{model}/{runId}{format.Extension()}");
 
     public static BlobPath NamedPath(string name, DatasetFormat format = DatasetFormat.Csv) => new(BlobContainers.Datasets, $"{name}{format.Extension()}");
@@ -36,21 +43,55 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
 
     private static BlobPath SummaryPath(string name) => new(BlobContainers.Datasets, $"{name}.summary.json");
 
-    /// <summary>Writes a run's data once under the run's name; its SHA-256 goes along as metadata for the manifest.</summary>
-    public async Task<BlobPath> StageAsync(string model, string runId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken, DatasetFormat format = DatasetFormat.Csv)
+    private static BlobPath ClaimPath(string name) => new(BlobContainers.Datasets, $"{name}.claim");
+
+    /// <summary>
+    /// Writes a run's data once under the run's name, as it was parsed and checked: a Parquet file in the layout of the
+    /// splits (<see cref="DatasetParquet"/>), with its kinds and categories, so that the run reads it back without
+    /// parsing, inferring or checking anything again. <paramref name="sha256"/>, of the data as it was sent, goes along
+    /// as metadata for the manifest.
+    /// </summary>
+    public async Task<BlobPath> StageAsync(string model, string runId, Dataset dataset, string sha256, CancellationToken cancellationToken)
     {
-        var path = StagedPath(model, runId, format);
+        var path = StagedPath(model, runId);
         var blob = await containers.GetBlobAsync(path, cancellationToken);
+        await using var file = TemporaryFile();
+        await DatasetParquet.WriteAsync(dataset, rows: null, file, cancellationToken);
+        file.Position = 0;
         await blob.UploadAsync(
-            BinaryData.FromBytes(data),
+            file,
             new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = format.ContentType() },
-                Metadata = new Dictionary<string, string> { [Sha256Metadata] = Sha256(data.Span) },
+                HttpHeaders = new BlobHttpHeaders { ContentType = DatasetFormat.Parquet.ContentType() },
+                Metadata = new Dictionary<string, string> { [Sha256Metadata] = sha256 },
+                TransferOptions = Transfer,
             },
             cancellationToken);
         return path;
+    }
+
+    /// <summary>Reads data staged by <see cref="StageAsync"/>: downloaded in parallel ranges to a temporary file, whose
+    /// columns are decoded in parallel straight into the dataset's arrays.</summary>
+    public async Task<Dataset> ReadStagedAsync(BlobPath path, CancellationToken cancellationToken)
+    {
+        var blob = await containers.GetBlobAsync(path, cancellationToken);
+        var file = Path.Combine(Path.GetTempPath(), $"serverlessml-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            await blob.DownloadToAsync(file, new BlobDownloadToOptions { TransferOptions = Transfer }, cancellationToken);
+            return await DatasetParquet.ReadAsync(
+                () => new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.Asynchronous),
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            throw Deleted(path);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>
@@ -61,9 +102,21 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     public async Task<DatasetSummary> UploadAsync(string name, Stream csv, CancellationToken cancellationToken)
     {
         var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
-        var blob = container.GetBlockBlobClient(NamedPath(name).Name);
-        await CheckNewAsync(container, name, cancellationToken);
+        var claim = await ClaimAsync(container, name, cancellationToken);
+        try
+        {
+            await CheckNewAsync(container, name, cancellationToken);
+            return await UploadCsvAsync(container, name, csv, cancellationToken);
+        }
+        finally
+        {
+            await ReleaseAsync(container, name, claim);
+        }
+    }
 
+    private async Task<DatasetSummary> UploadCsvAsync(BlobContainerClient container, string name, Stream csv, CancellationToken cancellationToken)
+    {
+        var blob = container.GetBlockBlobClient(NamedPath(name).Name);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var profiler = new CsvProfiler(options.Value.DatasetLimits());
         var upload = Guid.NewGuid().ToString("N");
@@ -84,7 +137,7 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
 
                 bytes += filled;
                 hash.AppendData(buffers[current], 0, filled);
-                profiler.Append(buffers[current].AsSpan(0, filled));
+                await profiler.AppendAsync(buffers[current].AsMemory(0, filled), cancellationToken);
                 if (staging is not null)
                 {
                     await staging;
@@ -111,7 +164,7 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
             throw new InvalidRequestException("The request body is empty; send the CSV as the body.");
         }
 
-        var profile = profiler.Complete();
+        var profile = await profiler.CompleteAsync();
         var summary = new DatasetSummary(name, bytes, profile.Rows, profile.Columns, Convert.ToHexStringLower(hash.GetHashAndReset()), clock.GetUtcNow());
         try
         {
@@ -140,7 +193,20 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     public async Task<DatasetSummary> UploadParquetAsync(string name, Stream parquet, CancellationToken cancellationToken)
     {
         var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
-        await CheckNewAsync(container, name, cancellationToken);
+        var claim = await ClaimAsync(container, name, cancellationToken);
+        try
+        {
+            await CheckNewAsync(container, name, cancellationToken);
+            return await UploadParquetAsync(container, name, parquet, cancellationToken);
+        }
+        finally
+        {
+            await ReleaseAsync(container, name, claim);
+        }
+    }
+
+    private async Task<DatasetSummary> UploadParquetAsync(BlobContainerClient container, string name, Stream parquet, CancellationToken cancellationToken)
+    {
         await using var file = TemporaryFile();
         var (bytes, sha256) = await CopyHashedAsync(parquet, file, cancellationToken);
         if (bytes == 0)
@@ -366,10 +432,10 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
         {
             hash.AppendData(buffer, 0, read);
-            profiler.Append(buffer.AsSpan(0, read));
+            await profiler.AppendAsync(buffer.AsMemory(0, read), cancellationToken);
         }
 
-        var profile = profiler.Complete();
+        var profile = await profiler.CompleteAsync();
         var summary = new DatasetSummary(name, properties.ContentLength, profile.Rows, profile.Columns, Convert.ToHexStringLower(hash.GetHashAndReset()), properties.CreatedOn);
         await WriteSummaryAsync(container, summary, cancellationToken);
         return summary;
@@ -378,6 +444,56 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     private static async Task WriteSummaryAsync(BlobContainerClient container, DatasetSummary summary, CancellationToken cancellationToken) =>
         await container.GetBlobClient(SummaryPath(summary.Name).Name).UploadAsync(
             BinaryData.FromObjectAsJson(summary, StorageJson.Options), overwrite: true, cancellationToken);
+
+    /// <summary>
+    /// Claims a dataset's name for one upload: <c>datasets/{name}.claim</c>, created with <c>If-None-Match: *</c>, so
+    /// that of two uploads of one name at the same moment (in one format or two) only one goes on. The blobs of the two
+    /// formats have different names, so their own conditional writes cannot tell two such uploads apart. A claim left
+    /// by a process that died mid-upload is taken over once it is older than any upload can take.
+    /// </summary>
+    private async Task<ETag> ClaimAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    {
+        var claim = container.GetBlobClient(ClaimPath(name).Name);
+        try
+        {
+            return (await claim.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken)).Value.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // Taken: by an upload in progress, or by one that died.
+        }
+
+        try
+        {
+            BlobProperties held = await claim.GetPropertiesAsync(cancellationToken: cancellationToken);
+            if (clock.GetUtcNow() - held.LastModified > StaleClaimAge)
+            {
+                logger.StaleClaimTakenOver(name, held.LastModified);
+                return (await claim.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = held.ETag } }, cancellationToken)).Value.ETag;
+            }
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
+        {
+            // Released or taken over in the meantime: the name was being uploaded a moment ago, which is what is said.
+        }
+
+        throw new ConflictException(
+            $"Dataset '{name}' is being uploaded by another request right now. Datasets are never overwritten: wait for that " +
+            $"upload to finish and look at GET /api/datasets/{name}, or upload under a new name.");
+    }
+
+    // Only the claim this upload holds: one taken over in the meantime belongs to another upload.
+    private static async Task ReleaseAsync(BlobContainerClient container, string name, ETag claim)
+    {
+        try
+        {
+            await container.GetBlobClient(ClaimPath(name).Name).DeleteIfExistsAsync(
+                conditions: new BlobRequestConditions { IfMatch = claim }, cancellationToken: CancellationToken.None);
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+        }
+    }
 
     // A dataset's name is taken by a file in any format.
     private static async Task CheckNewAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)

@@ -21,13 +21,13 @@ public sealed class EvaluateModel(TrainingRunStore runs, PreparedDataCache cache
         var test = cached ?? await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);
         var model = ModelTrainer.Load(zip.ToStream());
-        var scores = ModelEvaluator.Score(model, FeatureSchema.Of(test), test);
+        var features = FeatureSchema.Of(test);
+        var scores = new ModelScorer(model, new ModelSchema(test.Label, features)).Score(test);
         var metrics = ModelEvaluator.Metrics(scores, test.LabelColumn.Values, input.TrainingMean);
         if (input.RunId is { } runId)
         {
             // What the dashboard plots for the version: actual against predicted on (a sample of) the test split.
             // With them, how much each feature matters on this test split, for the manifest.
-            var features = FeatureSchema.Of(test);
             var sample = TestPredictions.Sample(test.Label, test.LabelColumn.Values, scores, ModelEvaluator.Weights(model, features, test), ModelExplainer.Importance(model, features, test, seed: 0));
             await runs.WriteBytesAsync(TrainingRunStore.TestPredictions(runId), BinaryData.FromObjectAsJson(sample, StorageJson.Options), cancellationToken);
         }

@@ -9,7 +9,8 @@ using ServerlessML.Telemetry;
 
 namespace ServerlessML.Training;
 
-/// <summary>Activity: reads the staged dataset (CSV or Parquet), checks it, splits it reproducibly and writes both splits.</summary>
+/// <summary>Activity: reads the run's dataset (staged from the request as it was checked, or an upload to parse and check),
+/// splits it reproducibly and writes both splits.</summary>
 public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs, PreparedDataCache cache, IOptions<TrainingOptions> options, ILogger<PrepareDataset> logger)
 {
     [Function(nameof(PrepareDataset))]
@@ -18,8 +19,8 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         using var span = ServerlessTelemetry.StartPhase(nameof(PrepareDataset), input.RunId);
         var request = input.Request;
         var source = BlobPath.Parse(request.DatasetBlob);
-        // The request was checked against the limits before the run started; a named dataset only as far as its
-        // summary could tell, so they hold here again, before anything is trained.
+        // A named dataset was checked against the limits only as far as its summary could tell, so they hold here again,
+        // before anything is trained. Staged data was checked whole before the run started.
         var readOptions = options.Value.DatasetLimits() with
         {
             Label = request.Label,
@@ -31,11 +32,15 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
         // The SHA-256 recorded with the blob names its bytes without reading them: an instance that read the same bytes
         // the same way lately still holds what they gave.
         var (version, recorded) = await datasets.RecordedAsync(source, cancellationToken);
-        var key = recorded is null ? null : PreparedDataKey.Of(recorded, DatasetStore.FormatOf(source), readOptions);
+        // Data staged from a request was parsed at the edge, under its declared charset, which the SHA-256 of the bytes as
+        // sent does not name: it is kept for this run's own steps only, under its blob's path.
+        var identity = request.Staged && recorded is not null ? $"{recorded}@{source}" : recorded;
+        var key = identity is null ? null : PreparedDataKey.Of(identity, DatasetStore.FormatOf(source), readOptions);
         var cached = cache.Find(key);
         PreparedDataCache.Report(logger, span, nameof(PrepareDataset), $"{source} (SHA-256 {recorded ?? "not recorded"})", cached is not null);
-        var dataset = cached ?? (DatasetStore.FormatOf(source) == DatasetFormat.Parquet
-            ? await ReadParquetAsync(source, readOptions, cancellationToken)
+        var dataset = cached
+            ?? (request.Staged ? await datasets.ReadStagedAsync(source, cancellationToken)
+            : DatasetStore.FormatOf(source) == DatasetFormat.Parquet ? await ReadParquetAsync(source, readOptions, cancellationToken)
             : await CsvTableReader.ReadAsync(ct => datasets.OpenReadAsync(source, ct), readOptions, cancellationToken));
         // Kept only when the blob did not change while it was read, so the bytes read are the ones the SHA-256 names.
         if (cached is null && key is not null && (await datasets.RecordedAsync(source, cancellationToken)).Version == version)

@@ -5,7 +5,10 @@ using ServerlessML.Storage;
 
 namespace ServerlessML.Training;
 
-/// <summary>The orchestration's input: where the data is and how to train on it, never the data itself.</summary>
+/// <summary>The orchestration's input: where the data is and how to train on it, never the data itself.
+/// <see cref="Staged"/>: the blob is data from the request's body, staged by <see cref="DatasetStore.StageAsync"/> as it
+/// was parsed and checked, to be read as it is; otherwise it is a dataset's upload, CSV or Parquet, parsed and checked
+/// (with <see cref="Kinds"/>, when given) by the run.</summary>
 public sealed record TrainingRequest(
     string Model,
     string DatasetBlob,
@@ -17,7 +20,8 @@ public sealed record TrainingRequest(
     PromotionPolicy Promote = PromotionPolicy.Auto,
     int? Rows = null,
     int Folds = 0,
-    SweepRequest? Sweep = null);
+    SweepRequest? Sweep = null,
+    bool Staged = false);
 
 /// <summary>A sweep over <see cref="SweepCandidates"/>: at most <see cref="MaxCandidates"/> of them, and no new ones
 /// started once <see cref="BudgetSeconds"/> have passed since the sweep began.</summary>

@@ -16,4 +16,8 @@ internal sealed class Options(string[] args)
     public long Long(string name, long fallback) => String(name) is { } value ? long.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
     public bool Flag(string name) => args.Contains($"--{name}");
+
+    /// <summary>Every value of an option given more than once (<c>--setting A=1 --setting B=2</c>).</summary>
+    public IEnumerable<string> All(string name) =>
+        args.Select((arg, i) => (arg, i)).Where(a => a.arg == $"--{name}" && a.i + 1 < args.Length).Select(a => args[a.i + 1]);
 }

@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "overhead" => await Cases.OverheadAsync(args[1..]),
     "recovery" => await Cases.RecoveryAsync(args[1..]),
     "csv-parsers" => await CsvParsers.CompareAsync(args[1..]),
+    "hand-written" => await HandWritten.RunAsync(args[1..]),
     "serve" => await Cases.ServingAsync(args[1..]),
     "cold-start" => await Cases.ColdStartAsync(args[1..]),
     "quality" => await Quality.RunAsync(args[1..]),
@@ -29,6 +30,7 @@ static int Usage()
                ServerlessML.Bench overhead --csv small.csv [--runs N] [--out result.json]
                ServerlessML.Bench recovery --csv medium.csv [--runs N] [--out result.json]
                ServerlessML.Bench csv-parsers --csv file.csv [--runs N] [--out result.json]
+               ServerlessML.Bench hand-written --csv file.csv [--runs N] [--out result.json]
                ServerlessML.Bench serve [--duration 10s] [--out result.json]
                ServerlessML.Bench cold-start [--runs N] [--out result.json]
                ServerlessML.Bench quality --data dir-with-datasets.json [--out result.json]

@@ -24,6 +24,7 @@ internal static class Report
         var overhead = Load("overhead.json");
         var recovery = Load("recovery.json");
         var parsers = Load("csv.json");
+        var handWritten = Load("hand-written.json");
 
         var oursPath = Runs(training.GetProperty("ours"), r => r.GetProperty("seconds").GetDouble());
         var sklearnPath = Runs(training.GetProperty("sklearn"), r => r.GetProperty("seconds").GetDouble());
@@ -39,6 +40,12 @@ internal static class Report
 
         var appRuns = Numbers(app.GetProperty("seconds"));
         var appWarm = appRuns.Length > 1 ? appRuns[1..] : appRuns;
+        var appFirst = appRuns[..1];
+        var parquet = Load("app-parquet.json");
+        var parquetRuns = Numbers(parquet.GetProperty("seconds"));
+        var parquetWarm = parquetRuns.Length > 1 ? parquetRuns[1..] : parquetRuns;
+        // Optional: the same runs with the instance's cache of prepared data turned off (written once the cache exists).
+        var uncached = File.Exists(Path.Combine(results, "app-uncached.json")) ? Load("app-uncached.json") : (JsonElement?)null;
         var scaleRuns = Numbers(scale.GetProperty("seconds"));
         var scaleRows = options.Long("scale-rows", 10_000_000);
 
@@ -68,23 +75,41 @@ internal static class Report
 
         md.AppendLine("| Case | ServerlessML | Baseline | Ratio | Target | |");
         md.AppendLine("|---|---|---|---|---|---|");
-        Row(md, $"1. Training path, {rows:N0} × 20 (parse → split → fit → evaluate), fresh process", Seconds(oursPath), $"{Seconds(sklearnPath)} scikit-learn", Median(oursPath) / Median(sklearnPath), "≤ 0.5×", Median(oursPath) / Median(sklearnPath) <= 0.5);
-        Row(md, "1. The same, second run in the process (a warm instance)", Seconds(oursWarm), $"{Seconds(sklearnWarm)} scikit-learn", Median(oursWarm) / Median(sklearnWarm), "≤ 0.5×", Median(oursWarm) / Median(sklearnWarm) <= 0.5);
+        Row(md, $"1. Training path, {rows:N0} × 20 (parse → split → fit → evaluate), fresh process", Seconds(oursPath), $"{Seconds(sklearnPath)} scikit-learn", Median(oursPath) / Median(sklearnPath), "≤ 0.6×", Median(oursPath) / Median(sklearnPath) <= 0.6);
+        Row(md, "1. The same, second run in the process (a warm instance)", Seconds(oursWarm), $"{Seconds(sklearnWarm)} scikit-learn", Median(oursWarm) / Median(sklearnWarm), "≤ 0.6×", Median(oursWarm) / Median(sklearnWarm) <= 0.6);
         Row(md, "1. R² on the test split", oursR2.ToString("F6", CultureInfo.InvariantCulture), $"{sklearnR2.ToString("F6", CultureInfo.InvariantCulture)} scikit-learn", null, "within 0.001", Math.Abs(oursR2 - sklearnR2) <= 0.001);
         Row(md, "1. Peak memory of the training path", $"{Median(oursMemory):N0} MB", $"{Median(sklearnMemory):N0} MB scikit-learn", Median(oursMemory) / Median(sklearnMemory), "≤ 1 GB", Median(oursMemory) <= 1024);
-        Row(md, "1. Through the app: uploaded dataset, `POST /api/train` → Completed", Seconds(appWarm), $"{Seconds(sklearnPath)} scikit-learn", Median(appWarm) / Median(sklearnPath), "≤ 0.75×", Median(appWarm) / Median(sklearnPath) <= 0.75);
+        Row(md, "1. Through the app (`./run.sh` as shipped): uploaded dataset, `POST /api/train` → Completed, warm instance", Seconds(appWarm), $"{Seconds(sklearnPath)} scikit-learn", Median(appWarm) / Median(sklearnPath), "≤ 1.0×", Median(appWarm) / Median(sklearnPath) <= 1.0);
+        Row(md, "1. The same, first run after the app starts", Seconds(appFirst), $"{Seconds(sklearnPath)} scikit-learn", Median(appFirst) / Median(sklearnPath), "≤ 1.5×", Median(appFirst) / Median(sklearnPath) <= 1.5);
+        Row(md, "1. The same from a Parquet dataset, warm instance", Seconds(parquetWarm), $"{Seconds(sklearnPath)} scikit-learn", Median(parquetWarm) / Median(sklearnPath), "≤ 0.7×", Median(parquetWarm) / Median(sklearnPath) <= 0.7);
+        if (uncached is { } off)
+        {
+            var offRuns = Numbers(off.GetProperty("seconds"));
+            var offWarm = offRuns.Length > 1 ? offRuns[1..] : offRuns;
+            Row(md, "1. The same (CSV), warm instance, its cache of prepared data turned off", Seconds(offWarm), $"{Seconds(sklearnPath)} scikit-learn", Median(offWarm) / Median(sklearnPath), "", null);
+        }
+
         Row(md, $"2. Scale: {scaleRows:N0} rows through the app", Seconds(scaleRuns), $"{Seconds(appWarm)} at {rows:N0} rows", Median(scaleRuns) / Median(appWarm), $"≤ {scaleRows / rows * 1.2:0}× (linear + 20 %)", Median(scaleRuns) / Median(appWarm) <= scaleRows / (double)rows * 1.2);
         Row(md, "2. Peak memory of the local host at that scale", $"{scale.GetProperty("hostPeakMemoryMb").GetDouble():N0} MB", "", null, "≤ 2 GB", scale.GetProperty("hostPeakMemoryMb").GetDouble() <= 2048);
-        Row(md, "3. `/api/predict`, one instance, 32 connections", $"{single.Predict.Rps:N0} req/s", $"{single.Echo.Rps:N0} req/s echo", single.Predict.Rps / single.Echo.Rps, "≥ 0.8×", single.Predict.Rps / single.Echo.Rps >= 0.8);
+        Row(md, "3. `/api/predict`, one instance, 32 connections", $"{single.Predict.Rps:N0} req/s", $"{single.Echo.Rps:N0} req/s echo", single.Predict.Rps / single.Echo.Rps, "≥ 0.9×", single.Predict.Rps / single.Echo.Rps >= 0.9);
         Row(md, "3. `/api/predict` p99 latency, one instance", $"{single.Predict.P99:F1} ms", $"{single.Echo.P99:F1} ms echo", null, "≤ 10 ms", single.Predict.P99 <= 10);
-        Row(md, "3. `/api/predict`, 10,000 instances per request", $"{batch.Predict.Rps * 10_000:N0} rows/s", $"{batch.Echo.Rps * 10_000:N0} rows/s echo", batch.Predict.Rps / batch.Echo.Rps, "≥ 0.8×", batch.Predict.Rps / batch.Echo.Rps >= 0.8);
+        Row(md, "3. `/api/predict`, 10,000 instances per request", $"{batch.Predict.Rps * 10_000:N0} rows/s", $"{batch.Echo.Rps * 10_000:N0} rows/s echo", batch.Predict.Rps / batch.Echo.Rps, "≥ 0.9×", batch.Predict.Rps / batch.Echo.Rps >= 0.9);
         Row(md, "4. Cold start: process start → first prediction", Seconds(coldRuns), "", null, "≤ 1.5 s", Median(coldRuns) <= 1.5);
         Row(md, "4. First prediction of a version just published", $"{cold.GetProperty("firstPredictionOfNewVersionSeconds").GetDouble() * 1000:F0} ms", $"{cold.GetProperty("warmPredictionSeconds").GetDouble() * 1000:F1} ms warm", null, "", null);
         Row(md, "5. Orchestration overhead, 1,000 rows", $"+{Median(viaApp) - Median(direct):F2} s ({Seconds(viaApp)} in all)", $"{Seconds(direct)} same code called directly", null, "≤ 1 s added", Median(viaApp) - Median(direct) <= 1);
         Row(md, "5. The same on the Azure Storage backend against the in-memory one", $"{Seconds(viaApp)} Azure Storage (Azurite), over HTTP", $"{Seconds(inMemory)} in-memory, in process", null, "≤ 1 s added", Median(viaApp) - Median(inMemory) <= 1);
         Row(md, "6. Crash (SIGKILL) in training, restarted at once → Completed", $"{Seconds(crashed)}", $"{Seconds(undisturbed)} left alone", null, "", null);
         Row(md, "6. Ctrl-C (SIGINT) in training, restarted at once → Completed", $"{Seconds(interrupted)}", $"{Seconds(undisturbed)} left alone", null, "within seconds", Median(interrupted) - Median(undisturbed) <= 10);
-        Row(md, "7. CSV into columns: the app's reader against Sep, single-threaded", Seconds(oursParse), $"{Seconds(sepParse)} Sep", Median(oursParse) / Median(sepParse), "keep ours only if ≤ 0.77× (1.3× faster)", Median(oursParse) / Median(sepParse) <= 1 / 1.3);
+        Row(md, "7. CSV into columns: the app's reader (its domain rules over Sep) against raw Sep, single-threaded", Seconds(oursParse), $"{Seconds(sepParse)} Sep", Median(oursParse) / Median(sepParse), "", null);
+        foreach (var (name, piece) in HandWrittenPieces(handWritten))
+        {
+            var speedup = piece.GetProperty("speedup").GetDouble();
+            var difference = piece.GetProperty("maxPredictionDifference").GetDouble();
+            var (ours, theirs) = piece.TryGetProperty("nanosecondsPerRow", out var perRow)
+                ? ($"{perRow.GetProperty("handWritten").GetProperty("median").GetDouble():N0} ns a row", $"{perRow.GetProperty("mlnet").GetProperty("median").GetDouble():N0} ns a row")
+                : ($"{piece.GetProperty("handWritten").GetProperty("median").GetDouble():F3} s", $"{piece.GetProperty("mlnet").GetProperty("median").GetDouble():F3} s");
+            Row(md, $"10. {name}", ours, $"{theirs} ML.NET's own path; predictions differ by ≤ {difference:G2}", 1 / speedup, "keep ours only if ≤ 0.77× (1.3× faster), equal output", speedup >= 1.3 && difference <= 1e-3);
+        }
         md.AppendLine();
 
         md.AppendLine("## 1. Training throughput").AppendLine();
@@ -100,6 +125,8 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"| whole process | {Seconds(oursProcess)} | {Seconds(sklearnProcess)} |").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Through the app (`app.json`): the same file uploaded with `PUT /api/datasets/bench` ({app.GetProperty("uploadSeconds").GetDouble():F1} s, not counted), then `POST /api/train?dataset=bench&wait=600` on the local host in Release, with Azurite holding the data in memory. The first run ({appRuns[0]:F2} s) pays for JIT compilation and is left out of the median. Where a run's time goes, as its activities log it:").AppendLine();
         Phases(md, app.GetProperty("phases"));
+        md.AppendLine(CultureInfo.InvariantCulture, $"From Parquet (`app-parquet.json`): the same rows converted once to `bench/out/train-*.parquet` by the app's own reader and writer, uploaded with `Content-Type: application/vnd.apache.parquet` ({parquet.GetProperty("uploadSeconds").GetDouble():F1} s, not counted), then trained the same way; first run {parquetRuns[0]:F2} s, left out of the median. Its steps:").AppendLine();
+        Phases(md, parquet.GetProperty("phases"));
 
         md.AppendLine(CultureInfo.InvariantCulture, $"## 2. Scale").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{scaleRows:N0} rows of the same shape through the app ({scale.GetProperty("uploadSeconds").GetDouble():F0} s to upload, not counted). Peak resident memory of the local host: {scale.GetProperty("hostPeakMemoryMb").GetDouble():N0} MB (Azurite, holding the dataset and the splits, is a process of its own). Where the time goes:").AppendLine();
@@ -125,13 +152,38 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"A run on the {options.String("recovery-csv") ?? "benchmark"} dataset is interrupted as soon as its status says `training`, and the local host is started again at once (its default settings: a 30 s work-item visibility timeout, renewed every 10 s while an activity runs, and a 30 s partition lease). The time is from the interruption to `Completed`, against the same span of a run left alone ({Seconds(undisturbed)}). After a crash ({Seconds(crashed)}) the run waits for the dead process's lock on its activity and lease on its partition to lapse, then the training activity runs again from its start: the recovery delay is about {Median(crashed) - Median(undisturbed):F0} s. After Ctrl-C ({Seconds(interrupted)}) the stopping process hands its activity and partitions back, and the new one picks them up at once. Either way the run publishes one version.").AppendLine();
 
         md.AppendLine("## 7. CSV parsers").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"The 1,000,000 × 20 benchmark file read into float columns, in one process, alternately: the app's hand-written reader (`CsvTableReader`: UTF-8 bytes into typed columns, kinds inferred, every value checked, the columns of each chunk parsed in parallel) took {Seconds(oursParse)}; Sep 0.17.1 parsing every field into float columns took {Seconds(sepParse)} on one thread and {Seconds(sepParallelParse)} with its parallel enumeration. Both read the same numbers (their sums agree). Sep does less (no kind inference, no missing values, no error positions), so its time is the floor a Sep-based reader starts from; the rule is to keep the hand-written reader only if it is at least 1.3× faster on the same work, and it is not.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"The 1,000,000 × 20 benchmark file read into float columns, in one process, alternately: the app's reader (`CsvTableReader`: Sep 0.17.1 splitting the records, and the domain layer on top inferring kinds, checking every value and keeping line numbers for errors) took {Seconds(oursParse)}; raw Sep parsing every field into float columns took {Seconds(sepParse)} on one thread and {Seconds(sepParallelParse)} with its parallel enumeration. Both read the same numbers (their sums agree). The difference between the first two is the cost of the domain layer. Before the move to Sep (issue 10) the app's hand-written parser took 2× raw Sep's time here, so by the rule (keep hand-written code only where it is at least 1.3× faster) it went.").AppendLine();
 
-        md.AppendLine(QualityReport.Sections(results, Path.Combine(Paths.Out, "quality", "datasets.json"), quick ? "bench/run.sh --quick" : "bench/run.sh"));
+        md.AppendLine("## 10. The hand-written ML pieces against ML.NET's own paths").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"`bench hand-written` on the same file ({handWritten.GetProperty("rows").GetProperty("train").GetInt32():N0} training rows, {handWritten.GetProperty("rows").GetProperty("test").GetInt32():N0} test rows), each piece against ML.NET's path on the same work, alternately in one process after a discarded run of each: the training matrix `FeaturesDataView` builds from the fitted transforms' parameters against the fitted transform chain (cached) feeding the same SDCA, the one scorer (`ModelScorer`) on the test split against `model.Transform` and a cursor, and the same scorer per row against a pooled ML.NET row predictor for batches of one row and of 10,000. Load average {handWritten.GetProperty("loadAverage").GetProperty("before")[0].GetDouble():F1} before, {handWritten.GetProperty("loadAverage").GetProperty("after")[0].GetDouble():F1} after. Details and the decision per piece: `bench/NOTES.md`.").AppendLine();
+
+        // --keep-quality (bench/run.sh --only data): cases 8 and 9 stay as the last run that measured them wrote them.
+        md.AppendLine(options.Flag("keep-quality")
+            ? QualitySectionsOf(File.ReadAllText(options.Required("out")))
+            : QualityReport.Sections(results, Path.Combine(Paths.Out, "quality", "datasets.json"), quick ? "bench/run.sh --quick" : "bench/run.sh"));
         md.AppendLine(File.ReadAllText(Path.Combine(Paths.Root, "bench", "NOTES.md")));
         File.WriteAllText(options.Required("out"), md.ToString());
         Console.WriteLine(md.ToString());
         return 0;
+    }
+
+    private static IEnumerable<(string Name, JsonElement Piece)> HandWrittenPieces(JsonElement result)
+    {
+        yield return ("Training matrix from the transforms' parameters (`FeaturesDataView`)", result.GetProperty("trainingInput"));
+        yield return ("Scoring the test split (`ModelScorer`)", result.GetProperty("testScoring"));
+        foreach (var batch in result.GetProperty("serving").EnumerateObject())
+        {
+            yield return ($"Serving, per row, {batch.Name.Replace("batchOf", "batches of ", StringComparison.Ordinal)} (`ModelScorer`)", batch.Value);
+        }
+    }
+
+    private static string QualitySectionsOf(string document)
+    {
+        var start = document.IndexOf(QualityReport.Start, StringComparison.Ordinal);
+        var end = document.IndexOf(QualityReport.End, StringComparison.Ordinal);
+        return start >= 0 && end > start
+            ? document[start..(end + QualityReport.End.Length)]
+            : throw new InvalidOperationException("BENCHMARKS.md has no cases 8 and 9 to keep: run bench/run.sh without --only data once.");
     }
 
     private static void Row(StringBuilder md, string name, string ours, string baseline, double? ratio, string target, bool? met) =>

@@ -116,21 +116,41 @@ internal sealed class Stack : IAsyncDisposable
         }
     }
 
-    public async Task UploadAsync(string name, string csv)
+    /// <summary>Uploads a dataset with <c>PUT /api/datasets/{name}</c>: CSV, or Parquet when the file's name says so.</summary>
+    public async Task UploadAsync(string name, string path)
     {
-        await using var file = File.OpenRead(csv);
+        await using var file = File.OpenRead(path);
         using var content = new StreamContent(file, 1 << 20);
-        content.Headers.ContentType = new("text/csv");
+        content.Headers.ContentType = new(path.EndsWith(".parquet", StringComparison.Ordinal) ? "application/vnd.apache.parquet" : "text/csv");
         using var response = await Client.PutAsync(new Uri(BaseUri, $"/api/datasets/{name}"), content);
         await EnsureAsync(response, HttpStatusCodes(201, 409));
     }
 
-    /// <summary>Trains through POST /api/train?…&amp;wait= and returns the orchestration's output.</summary>
+    /// <summary>Trains through POST /api/train?…&amp;wait= and returns the orchestration's output; a run longer than
+    /// the app lets a request wait (<c>Training__MaxWaitSeconds</c>, 60 s) is polled to its end.</summary>
     public async Task<JsonElement> TrainAsync(string query)
     {
         using var response = await Client.PostAsync(new Uri(BaseUri, $"/api/train?{query}&wait=600"), null);
-        await EnsureAsync(response, HttpStatusCodes(200));
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        await EnsureAsync(response, HttpStatusCodes(200, 202));
+        if (response.StatusCode == System.Net.HttpStatusCode.OK)
+        {
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        while (true)
+        {
+            var status = await PollAsync(response.Headers.Location!);
+            switch (status.GetProperty("runtimeStatus").GetString())
+            {
+                case "Completed":
+                    return status.GetProperty("output");
+                case "Failed" or "Terminated":
+                    throw new InvalidOperationException($"The run ended {status.GetProperty("runtimeStatus").GetString()}: {status}");
+                default:
+                    await Task.Delay(100);
+                    break;
+            }
+        }
     }
 
     /// <summary>Starts a training run through POST /api/train and returns its status URL.</summary>
