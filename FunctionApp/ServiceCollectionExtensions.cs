@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BlobContainers>();
         services.AddSingleton<DatasetStore>();
         services.AddSingleton<TrainingRunStore>();
+        services.AddSingleton<PreparedDataCache>();
         services.AddSingleton<ModelStore>();
         services.AddKeyedSingleton(ModelCache.StoreKey, (sp, _) => new ModelStore(
             new BlobContainers(CreateBlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value, ModelCache.ClientOptions())),

@@ -42,10 +42,29 @@ public static class DatasetSplit
     {
         var testRows = TestRows(rows, testFraction);
         var order = Shuffle(rows, seed);
-        var test = order[..testRows];
-        var train = order[testRows..];
-        Array.Sort(test);
-        Array.Sort(train);
+
+        // The first testRows of the shuffle are the test rows. One pass over the rows lists each side in ascending
+        // order, as sorting them would, in linear time: every step that takes a split from memory runs this again.
+        var isTest = new bool[rows];
+        for (var i = 0; i < testRows; i++)
+        {
+            isTest[order[i]] = true;
+        }
+
+        var train = new int[rows - testRows];
+        var test = new int[testRows];
+        for (int row = 0, nextTrain = 0, nextTest = 0; row < rows; row++)
+        {
+            if (isTest[row])
+            {
+                test[nextTest++] = row;
+            }
+            else
+            {
+                train[nextTrain++] = row;
+            }
+        }
+
         return (train, test);
     }
 

@@ -348,6 +348,22 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     private static InvalidDatasetException Deleted(BlobPath path) =>
         new($"The dataset {path} does not exist any more: it was deleted after the run started. Upload it again and start a new run.");
 
+    /// <summary>What the dataset's properties say, without reading it: its version (the blob's ETag, which every write
+    /// changes) and the SHA-256 recorded when it was written (null for a blob put there another way).</summary>
+    public async Task<(ETag Version, string? Sha256)> RecordedAsync(BlobPath path, CancellationToken cancellationToken)
+    {
+        var blob = await containers.GetBlobAsync(path, cancellationToken);
+        try
+        {
+            BlobProperties properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            return (properties.ETag, properties.Metadata.TryGetValue(Sha256Metadata, out var recorded) ? recorded : null);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            throw Deleted(path);
+        }
+    }
+
     /// <summary>The SHA-256 recorded when the dataset was written, or computed now for a blob put there another way.</summary>
     public async Task<string> Sha256Async(BlobPath path, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using ServerlessML.Data;
 using ServerlessML.ML;
 using ServerlessML.Storage;
@@ -6,7 +7,7 @@ using ServerlessML.Storage;
 namespace ServerlessML.Training;
 
 /// <summary>Activity: scores the model's current production version on the new test split, when its schema fits it.</summary>
-public sealed class EvaluateChampion(ModelStore models, TrainingRunStore runs)
+public sealed class EvaluateChampion(ModelStore models, TrainingRunStore runs, PreparedDataCache cache, ILogger<EvaluateChampion> logger)
 {
     [Function(nameof(EvaluateChampion))]
     public async Task<ChampionEvaluation> RunAsync([ActivityTrigger] EvaluateChampionInput input, CancellationToken cancellationToken)
@@ -17,7 +18,9 @@ public sealed class EvaluateChampion(ModelStore models, TrainingRunStore runs)
             return new ChampionEvaluation(null, null, null);
         }
 
-        var test = await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
+        var cached = cache.TestSplit(input.Split);
+        PreparedDataCache.Report(logger, null, nameof(EvaluateChampion), input.TestBlob, cached is not null);
+        var test = cached ?? await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
         if (Incompatibility(manifest.Schema, test) is { } reason)
         {
             return new ChampionEvaluation(version, null, reason);

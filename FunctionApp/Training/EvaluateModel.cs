@@ -8,7 +8,7 @@ using ServerlessML.Telemetry;
 namespace ServerlessML.Training;
 
 /// <summary>Activity: scores the candidate on the test split, next to the predict-the-mean baseline.</summary>
-public sealed class EvaluateModel(TrainingRunStore runs, ILogger<EvaluateModel> logger)
+public sealed class EvaluateModel(TrainingRunStore runs, PreparedDataCache cache, ILogger<EvaluateModel> logger)
 {
     [Function(nameof(EvaluateModel))]
     public async Task<RegressionMetrics> RunAsync([ActivityTrigger] EvaluateModelInput input, CancellationToken cancellationToken)
@@ -16,7 +16,9 @@ public sealed class EvaluateModel(TrainingRunStore runs, ILogger<EvaluateModel> 
         using var span = ServerlessTelemetry.StartPhase(nameof(EvaluateModel), input.RunId);
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
-        var test = await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
+        var cached = cache.TestSplit(input.Split);
+        PreparedDataCache.Report(logger, span, nameof(EvaluateModel), input.TestBlob, cached is not null);
+        var test = cached ?? await runs.ReadTableAsync(BlobPath.Parse(input.TestBlob), cancellationToken);
         var zip = await runs.ReadBytesAsync(BlobPath.Parse(input.CandidateBlob), cancellationToken);
         var model = ModelTrainer.Load(zip.ToStream());
         var features = FeatureSchema.Of(test);

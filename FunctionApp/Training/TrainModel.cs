@@ -9,7 +9,7 @@ using ServerlessML.Telemetry;
 namespace ServerlessML.Training;
 
 /// <summary>Activity: fits the pipeline on the training split and writes the candidate model zip.</summary>
-public sealed class TrainModel(TrainingRunStore runs, ILogger<TrainModel> logger)
+public sealed class TrainModel(TrainingRunStore runs, PreparedDataCache cache, ILogger<TrainModel> logger)
 {
     [Function(nameof(TrainModel))]
     public async Task<string> RunAsync([ActivityTrigger] TrainModelInput input, CancellationToken cancellationToken)
@@ -17,7 +17,9 @@ public sealed class TrainModel(TrainingRunStore runs, ILogger<TrainModel> logger
         using var span = ServerlessTelemetry.StartPhase(nameof(TrainModel), input.RunId);
         MemoryRelief.BeforeLargeWork();
         var clock = Stopwatch.StartNew();
-        var train = await runs.ReadTableAsync(BlobPath.Parse(input.TrainBlob), cancellationToken);
+        var cached = cache.TrainSplit(input.Split);
+        PreparedDataCache.Report(logger, span, nameof(TrainModel), input.TrainBlob, cached is not null);
+        var train = cached ?? await runs.ReadTableAsync(BlobPath.Parse(input.TrainBlob), cancellationToken);
         var read = clock.Elapsed;
         var rows = train.RowCount;
         var zip = Fit(train, input);

@@ -29,6 +29,23 @@ internal static partial class TrainingLog
     [LoggerMessage(3006, LogLevel.Warning, "Run {RunId}: {Activity} failed: {Failure}\n{StackTrace}")]
     public static partial void ActivityFailed(this ILogger logger, string runId, string activity, TaskFailureDetails failure, string? stackTrace);
 
-    [LoggerMessage(3007, LogLevel.Information, "Fold {Fold} of {Folds} of {Trainer} on {TrainBlob} in {Seconds:F3} s: RMSE {Rmse}")]
-    public static partial void FoldScored(this ILogger logger, int fold, int folds, string trainer, string trainBlob, double seconds, double? rmse);
+    [LoggerMessage(3007, LogLevel.Information, "Fold {Fold} of {Folds} of {Trainer} on {TrainBlob} in {Seconds:F3} s: RMSE {Rmse} (the split taken from {Source})")]
+    public static partial void FoldScored(this ILogger logger, int fold, int folds, string trainer, string trainBlob, double seconds, double? rmse, string source);
+
+    [LoggerMessage(3008, LogLevel.Information, "{Activity} took {Data} from this instance's memory (the prepared-data cache): not read from blob storage or parsed again")]
+    public static partial void DataFromMemory(this ILogger logger, string activity, string data);
+
+    [LoggerMessage(3012, LogLevel.Information, "{Activity} read {Data} from blob storage: this instance's prepared-data cache does not hold it")]
+    public static partial void DataFromStorage(this ILogger logger, string activity, string data);
+
+    [LoggerMessage(3009, LogLevel.Information,
+        "Keeping {Rows} rows of the dataset with SHA-256 {Sha256} in memory for the next steps and runs: {Megabytes:F1} MB; the prepared-data cache holds {HeldMegabytes:F1} MB of {BudgetMegabytes} MB")]
+    public static partial void DataKept(this ILogger logger, int rows, string sha256, double megabytes, double heldMegabytes, int budgetMegabytes);
+
+    [LoggerMessage(3010, LogLevel.Information,
+        "Not keeping the dataset with SHA-256 {Sha256} in memory: its {Megabytes:F1} MB are more than the prepared-data cache's {BudgetMegabytes} MB (Training__DataCacheMegabytes)")]
+    public static partial void DataTooBigToKeep(this ILogger logger, string sha256, double megabytes, int budgetMegabytes);
+
+    [LoggerMessage(3011, LogLevel.Information, "Dropped the dataset with SHA-256 {Sha256} ({Megabytes:F1} MB) from memory, the least recently used, to make room")]
+    public static partial void DataDropped(this ILogger logger, string sha256, double megabytes);
 }

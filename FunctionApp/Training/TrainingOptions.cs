@@ -43,6 +43,13 @@ public sealed class TrainingOptions
     [Range(0, 86_400)]
     public int MaxSweepSeconds { get; set; } = 600;
 
+    /// <summary>Memory an instance keeps its recently prepared datasets in (<see cref="PreparedDataCache"/>), so that the
+    /// next steps of a run, and the next run on the same bytes, read them neither from storage nor as text; 0 turns it
+    /// off. A dataset bigger than this is not kept. The default holds three 1,000,000 × 20 datasets, and keeps a host
+    /// that trains on 10,000,000 rows under 2 GB (BENCHMARKS.md, case 2).</summary>
+    [Range(0, 1_048_576)]
+    public int DataCacheMegabytes { get; set; } = 256;
+
     /// <summary>The limits a dataset is read under.</summary>
     public DatasetReadOptions DatasetLimits() => new()
     {

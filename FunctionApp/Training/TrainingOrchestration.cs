@@ -43,19 +43,19 @@ public static class TrainingOrchestration
             // A sweep picks the trainer by cross-validated RMSE; folds alone score the trainer asked for.
             var (crossValidation, sweep) = request switch
             {
-                { Sweep: { } sweepRequest } => await SweepAsync(context, request, prepared.TrainBlob, sweepRequest),
-                { Folds: >= CrossValidation.MinFolds } => (await CrossValidateAsync(context, request, prepared.TrainBlob, request.Trainer), null),
+                { Sweep: { } sweepRequest } => await SweepAsync(context, request, prepared, sweepRequest),
+                { Folds: >= CrossValidation.MinFolds } => (await CrossValidateAsync(context, request, prepared, request.Trainer), null),
                 _ => (null, null),
             };
             request = request with { Trainer = sweep?.Leaderboard[0].Trainer ?? request.Trainer };
 
             context.SetCustomStatus(TrainingStatus.Training);
-            var candidate = await CallAsync<string>(context, nameof(TrainModel), new TrainModelInput(runId, prepared.TrainBlob, request.Trainer, request.Seed), "Training");
+            var candidate = await CallAsync<string>(context, nameof(TrainModel), new TrainModelInput(runId, prepared.TrainBlob, request.Trainer, request.Seed, prepared.Split), "Training");
 
             context.SetCustomStatus(TrainingStatus.Evaluating);
-            var metrics = await CallAsync<RegressionMetrics>(context, nameof(EvaluateModel), new EvaluateModelInput(candidate, prepared.TestBlob, prepared.TrainingMean, runId), "Evaluating");
+            var metrics = await CallAsync<RegressionMetrics>(context, nameof(EvaluateModel), new EvaluateModelInput(candidate, prepared.TestBlob, prepared.TrainingMean, runId, prepared.Split), "Evaluating");
             var champion = request.Promote == PromotionPolicy.Auto
-                ? await CallAsync<ChampionEvaluation>(context, nameof(EvaluateChampion), new EvaluateChampionInput(request.Model, prepared.TestBlob, prepared.TrainingMean), "Scoring the production model")
+                ? await CallAsync<ChampionEvaluation>(context, nameof(EvaluateChampion), new EvaluateChampionInput(request.Model, prepared.TestBlob, prepared.TrainingMean, prepared.Split), "Scoring the production model")
                 : new ChampionEvaluation(null, null, null);
             var promotion = PromotionDecision.Decide(request.Promote, metrics, champion);
             var warnings = TrainingWarnings.Of(prepared.Schema, prepared.Rows, metrics);
@@ -84,16 +84,16 @@ public static class TrainingOrchestration
     }
 
     // The folds of one trainer run as parallel activities (fan-out), then are summed up (fan-in).
-    private static async Task<CrossValidationSummary> CrossValidateAsync(TaskOrchestrationContext context, TrainingRequest request, string trainBlob, TrainerOptions trainer)
+    private static async Task<CrossValidationSummary> CrossValidateAsync(TaskOrchestrationContext context, TrainingRequest request, PreparedDataset prepared, TrainerOptions trainer)
     {
         var folds = await Task.WhenAll(Enumerable.Range(0, request.Folds).Select(fold => CallAsync<RegressionMetrics>(
-            context, nameof(CrossValidateFold), new CrossValidateFoldInput(trainBlob, trainer, request.Seed, request.Folds, fold), $"Cross-validating {trainer.Name}")));
+            context, nameof(CrossValidateFold), new CrossValidateFoldInput(prepared.TrainBlob, trainer, request.Seed, request.Folds, fold, prepared.Split), $"Cross-validating {trainer.Name}")));
         return CrossValidationSummary.Of(folds);
     }
 
     // Candidates are cross-validated SweepBatch at a time, every fold of each its own activity; between batches the time
     // budget is checked on the orchestration's clock (replay-safe), so a sweep stops starting new work once it is spent.
-    private static async Task<(CrossValidationSummary?, SweepOutcome?)> SweepAsync(TaskOrchestrationContext context, TrainingRequest request, string trainBlob, SweepRequest sweep)
+    private static async Task<(CrossValidationSummary?, SweepOutcome?)> SweepAsync(TaskOrchestrationContext context, TrainingRequest request, PreparedDataset prepared, SweepRequest sweep)
     {
         var candidates = SweepCandidates.Take(sweep.MaxCandidates);
         var started = context.CurrentUtcDateTime;
@@ -109,7 +109,7 @@ public static class TrainingOrchestration
 
             context.SetCustomStatus(TrainingStatus.Sweeping(entries.Count, candidates.Count));
             var batch = candidates.Skip(first).Take(SweepBatch).ToArray();
-            var scores = await Task.WhenAll(batch.Select(candidate => CrossValidateAsync(context, request, trainBlob, candidate)));
+            var scores = await Task.WhenAll(batch.Select(candidate => CrossValidateAsync(context, request, prepared, candidate)));
             entries.AddRange(batch.Zip(scores, (candidate, score) => new SweepEntry(candidate, score)));
         }
 

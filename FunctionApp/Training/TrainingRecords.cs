@@ -70,18 +70,21 @@ public sealed record TrainingStatus(string Phase, [property: JsonIgnore(Conditio
 
 public sealed record PrepareDatasetInput(string RunId, TrainingRequest Request);
 
-/// <summary>The prepared splits and what was learned about the data on the way.</summary>
-public sealed record PreparedDataset(string TrainBlob, string TestBlob, ModelSchema Schema, RowCounts Rows, double TrainingMean, string DatasetSha256);
+/// <summary>The prepared splits and what was learned about the data on the way. <see cref="Split"/> names the splits
+/// by their content, for a step to take them from its instance's memory instead of their blobs (null when the dataset
+/// has no recorded SHA-256).</summary>
+public sealed record PreparedDataset(string TrainBlob, string TestBlob, ModelSchema Schema, RowCounts Rows, double TrainingMean, string DatasetSha256, SplitKey? Split = null);
 
-public sealed record TrainModelInput(string RunId, string TrainBlob, TrainerOptions Trainer, int Seed);
+/// <summary>What to train on: the training split's blob, or <see cref="Split"/> where this instance holds its dataset.</summary>
+public sealed record TrainModelInput(string RunId, string TrainBlob, TrainerOptions Trainer, int Seed, SplitKey? Split = null);
 
 /// <summary>One fold of a cross-validation of <see cref="Trainer"/> on the training split.</summary>
-public sealed record CrossValidateFoldInput(string TrainBlob, TrainerOptions Trainer, int Seed, int Folds, int Fold);
+public sealed record CrossValidateFoldInput(string TrainBlob, TrainerOptions Trainer, int Seed, int Folds, int Fold, SplitKey? Split = null);
 
 /// <summary>What to evaluate; with a run id, a sample of the test predictions is kept for the run to publish.</summary>
-public sealed record EvaluateModelInput(string CandidateBlob, string TestBlob, double TrainingMean, string? RunId = null);
+public sealed record EvaluateModelInput(string CandidateBlob, string TestBlob, double TrainingMean, string? RunId = null, SplitKey? Split = null);
 
-public sealed record EvaluateChampionInput(string Model, string TestBlob, double TrainingMean);
+public sealed record EvaluateChampionInput(string Model, string TestBlob, double TrainingMean, SplitKey? Split = null);
 
 /// <summary>Which run to clean up after, and whether it published (then its staged data is the version's lineage).</summary>
 public sealed record CleanupTrainingRunInput(string RunId, string Model, bool Published);
