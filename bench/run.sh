@@ -90,6 +90,8 @@ echo "1. Training path against scikit-learn ($rows rows, $runs runs each)…"
 bench compare-training --csv "$train_csv" --runs "$runs" --out "$results/training.json" >/dev/null
 echo "1. Through the app ($app_runs runs, the first right after the app starts)…"
 bench app-train --csv "$train_csv" --runs "$app_runs" --out "$results/app.json" >/dev/null
+echo "1. Through the app with the instance's prepared-data cache off ($app_runs runs)…"
+bench app-train --csv "$train_csv" --setting Training__DataCacheMegabytes=0 --runs "$app_runs" --out "$results/app-uncached.json" >/dev/null
 echo "1. Through the app from Parquet ($app_runs runs)…"
 bench app-train --csv "$train_csv" --parquet --runs "$app_runs" --out "$results/app-parquet.json" >/dev/null
 echo "2. Scale ($scale_rows rows through the app)…"
