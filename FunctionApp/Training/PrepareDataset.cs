@@ -54,8 +54,10 @@ public sealed class PrepareDataset(DatasetStore datasets, TrainingRunStore runs,
 
         var trainBlob = TrainingRunStore.TrainSplit(input.RunId);
         var testBlob = TrainingRunStore.TestSplit(input.RunId);
-        await runs.WriteTableAsync(trainBlob, dataset, train, cancellationToken);
-        await runs.WriteTableAsync(testBlob, dataset, test, cancellationToken);
+        // Both at once: one split's encoding overlaps the other's upload.
+        await Task.WhenAll(
+            runs.WriteTableAsync(trainBlob, dataset, train, cancellationToken),
+            runs.WriteTableAsync(testBlob, dataset, test, cancellationToken));
         var sha256 = recorded ?? await datasets.Sha256Async(source, cancellationToken);
 
         logger.Prepared(dataset.RowCount, source.ToString(), parsed.TotalSeconds, (clock.Elapsed - parsed).TotalSeconds, train.Length, test.Length);
