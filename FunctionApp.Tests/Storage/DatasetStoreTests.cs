@@ -38,6 +38,26 @@ public sealed class DatasetStoreTests
     }
 
     [Test]
+    public async Task Upload_NoBytesInEitherFormat_IsRefusedInTheDatasetsTermsAndStoresNothing()
+    {
+        // A body sent without a length reaches the store before anyone knows it is empty: the store says so about the
+        // data, not about an HTTP request (the HTTP function refuses a zero Content-Length itself).
+        await using var services = AppServices.Build();
+        var store = services.GetRequiredService<DatasetStore>();
+        var name = ModelNames.Unique("empty");
+
+        var csv = Assert.ThrowsAsync<InvalidDatasetException>(() => store.UploadAsync(name, new MemoryStream(), CancellationToken.None));
+        var parquet = Assert.ThrowsAsync<InvalidDatasetException>(() => store.UploadParquetAsync(name, new MemoryStream(), CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(csv!.Message, Is.EqualTo("The dataset is empty: it has no bytes."));
+            Assert.That(parquet!.Message, Is.EqualTo("The dataset is empty: it has no bytes."));
+        });
+        Assert.That(await store.GetAsync(name, CancellationToken.None), Is.Null);
+    }
+
+    [Test]
     public async Task Upload_NameClaimedByAnUploadInProgress_IsRefusedAsAConflict()
     {
         await using var services = AppServices.Build();

@@ -36,6 +36,11 @@ public sealed class DatasetFunctions(DatasetStore datasets, IOptions<TrainingOpt
             throw LengthLimitedStream.TooLarge(limit, setting);
         }
 
+        if (request.ContentLength == 0)
+        {
+            throw new InvalidRequestException($"The request body is empty; send the {(isParquet ? "Parquet file" : "CSV")} as the body.");
+        }
+
         Stream body = new LengthLimitedStream(request.Body, limit, setting);
         if (isParquet)
         {

@@ -161,7 +161,7 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
 
         if (bytes == 0)
         {
-            throw new InvalidRequestException("The request body is empty; send the CSV as the body.");
+            throw new InvalidDatasetException("The dataset is empty: it has no bytes.");
         }
 
         var profile = await profiler.CompleteAsync();
@@ -211,7 +211,7 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
         var (bytes, sha256) = await CopyHashedAsync(parquet, file, cancellationToken);
         if (bytes == 0)
         {
-            throw new InvalidRequestException("The request body is empty; send the Parquet file as the body.");
+            throw new InvalidDatasetException("The dataset is empty: it has no bytes.");
         }
 
         file.Position = 0;
