@@ -99,20 +99,8 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     /// blocks and are committed only once the whole file has passed, so a bad or interrupted upload leaves nothing
     /// visible behind (Blob Storage discards uncommitted blocks by itself).
     /// </summary>
-    public async Task<DatasetSummary> UploadAsync(string name, Stream csv, CancellationToken cancellationToken)
-    {
-        var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
-        var claim = await ClaimAsync(container, name, cancellationToken);
-        try
-        {
-            await CheckNewAsync(container, name, cancellationToken);
-            return await UploadCsvAsync(container, name, csv, cancellationToken);
-        }
-        finally
-        {
-            await ReleaseAsync(container, name, claim);
-        }
-    }
+    public Task<DatasetSummary> UploadAsync(string name, Stream csv, CancellationToken cancellationToken) =>
+        UploadNewAsync(name, container => UploadCsvAsync(container, name, csv, cancellationToken), cancellationToken);
 
     private async Task<DatasetSummary> UploadCsvAsync(BlobContainerClient container, string name, Stream csv, CancellationToken cancellationToken)
     {
@@ -190,14 +178,18 @@ public sealed class DatasetStore(BlobContainers containers, IOptions<TrainingOpt
     /// its end (the schema is in the footer), so the body goes to a temporary file first, hashed on the way, and only
     /// a file that passed is uploaded.
     /// </summary>
-    public async Task<DatasetSummary> UploadParquetAsync(string name, Stream parquet, CancellationToken cancellationToken)
+    public Task<DatasetSummary> UploadParquetAsync(string name, Stream parquet, CancellationToken cancellationToken) =>
+        UploadNewAsync(name, container => UploadParquetAsync(container, name, parquet, cancellationToken), cancellationToken);
+
+    // A new named dataset, in either format: the name is claimed first, checked free in both formats, then written.
+    private async Task<DatasetSummary> UploadNewAsync(string name, Func<BlobContainerClient, Task<DatasetSummary>> upload, CancellationToken cancellationToken)
     {
         var container = await containers.GetAsync(BlobContainers.Datasets, cancellationToken);
         var claim = await ClaimAsync(container, name, cancellationToken);
         try
         {
             await CheckNewAsync(container, name, cancellationToken);
-            return await UploadParquetAsync(container, name, parquet, cancellationToken);
+            return await upload(container);
         }
         finally
         {
