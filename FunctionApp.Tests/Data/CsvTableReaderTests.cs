@@ -193,6 +193,17 @@ public sealed class CsvTableReaderTests
     }
 
     [Test]
+    public void Read_FirstRecordLongerThanSepHolds_IsRefusedWithItsLine()
+    {
+        // Sep reads the first record as it opens the stream: that refusal is ours too, not a NotSupportedException.
+        var csv = SyntheticData.Bytes("x" + new string('a', 17 * 1024 * 1024) + ",y\n1,2\n");
+
+        var error = Assert.Throws<InvalidDatasetException>(() => CsvTableReader.Read(csv, new DatasetReadOptions()));
+
+        Assert.That(error!.Message, Does.StartWith("The record that starts on line 1 is longer than 16 MB"));
+    }
+
+    [Test]
     public void ReadAsync_RecordLongerThanSepHolds_IsRefusedWithItsLine()
     {
         var csv = SyntheticData.Bytes("x,y\n1,2\n3,\"" + new string('a', 17 * 1024 * 1024));

@@ -55,8 +55,17 @@ public sealed class CsvProfiler : IDisposable
         var written = await _pipe.Writer.WriteAsync(chunk, cancellationToken);
         if (written.IsCompleted)
         {
-            // The reader stopped early, which it does only on an error: this rethrows it.
-            await _reading;
+            // The reader stopped early, which it does only on an error: this rethrows it. Before any line break the only
+            // error it can meet is the first record outgrowing the record limit: that is data on one line, answered as at
+            // the end, whichever side noticed first.
+            try
+            {
+                await _reading;
+            }
+            catch (InvalidDatasetException) when (!_hasLineBreak)
+            {
+                throw OneLine();
+            }
         }
     }
 
@@ -86,29 +95,17 @@ public sealed class CsvProfiler : IDisposable
     private async Task<DatasetProfile> ReadAsync()
     {
         await using var stream = _pipe.Reader.AsStream();
-        using var reader = await CsvSource.OpenAsync(stream, CancellationToken.None);
-        var nextLine = 1;
-        try
-        {
-            await foreach (var row in reader)
-            {
-                nextLine = row.LineNumberToExcl;
-                Record(row);
-            }
-        }
-        catch (NotSupportedException)
-        {
-            throw CsvSource.TooLong(nextLine);
-        }
+        await CsvSource.ForEachAsync(stream, Record, CancellationToken.None);
 
         return Build();
     }
 
-    private void Record(SepReader.Row row)
+    // Takes one row into the profile; true, since a profile reads to the end (an error ends it by throwing).
+    private bool Record(SepReader.Row row)
     {
         if (CsvSource.IsBlank(row))
         {
-            return;
+            return true;
         }
 
         if (_names is null)
@@ -118,7 +115,7 @@ public sealed class CsvProfiler : IDisposable
             _missing = new long[_names.Length];
             _present = new long[_names.Length];
             _levels = new HashSet<string>?[_names.Length];
-            return;
+            return true;
         }
 
         var line = CsvSource.Line(row);
@@ -143,6 +140,7 @@ public sealed class CsvProfiler : IDisposable
         }
 
         _rows++;
+        return true;
     }
 
     // Counts a text column's distinct values from the row it turned text on (numbers before it are not counted: the

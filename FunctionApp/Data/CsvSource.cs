@@ -21,9 +21,9 @@ internal static class CsvSource
 
     private static readonly Encoding s_utf8 = Utf8WithByteEscapes();
 
-    public static SepReader Open(Stream utf8) => s_options.From(Text(utf8));
+    private static SepReader Open(Stream utf8) => s_options.From(Text(utf8));
 
-    public static ValueTask<SepReader> OpenAsync(Stream utf8, CancellationToken cancellationToken) =>
+    private static ValueTask<SepReader> OpenAsync(Stream utf8, CancellationToken cancellationToken) =>
         s_options.FromAsync(Text(utf8), cancellationToken);
 
     /// <summary>The line a record starts on. Sep reports the first record's start wrongly when it has no header, but
@@ -34,7 +34,54 @@ internal static class CsvSource
     public static bool IsBlank(SepReader.Row row) => row.ColCount == 1 && row[0].Span.IsEmpty;
 
     /// <summary>What to say when Sep gives up on a record longer than it holds.</summary>
-    public static InvalidDatasetException TooLong(int line) =>
+    /// <summary>Reads the CSV in <paramref name="utf8"/> and hands each row to <paramref name="take"/> until it returns
+    /// false. Sep refuses a record longer than it takes with a NotSupportedException, when it opens the stream (the first
+    /// record) or later; either is answered with the line the record starts on.</summary>
+    public static void ForEach(Stream utf8, Func<SepReader.Row, bool> take)
+    {
+        var nextLine = 1;
+        try
+        {
+            // Opening reads the first record already, so it is guarded too.
+            using var reader = Open(utf8);
+            foreach (var row in reader)
+            {
+                nextLine = row.LineNumberToExcl;
+                if (!take(row))
+                {
+                    break;
+                }
+            }
+        }
+        catch (NotSupportedException)
+        {
+            throw TooLong(nextLine);
+        }
+    }
+
+    /// <summary><see cref="ForEach"/> over a stream read asynchronously.</summary>
+    public static async Task ForEachAsync(Stream utf8, Func<SepReader.Row, bool> take, CancellationToken cancellationToken)
+    {
+        var nextLine = 1;
+        try
+        {
+            using var reader = await OpenAsync(utf8, cancellationToken);
+            await foreach (var row in reader.WithCancellation(cancellationToken))
+            {
+                nextLine = row.LineNumberToExcl;
+                if (!take(row))
+                {
+                    break;
+                }
+            }
+        }
+        catch (NotSupportedException)
+        {
+            throw TooLong(nextLine);
+        }
+    }
+
+    private static InvalidDatasetException TooLong(int line) =>
         new($"The record that starts on line {line} is longer than {MaxRecordBytes / (1024 * 1024)} MB. Check that every quoted field is closed, and that lines end with a line break.");
 
     /// <summary>Whether text holds a byte that was not UTF-8 (see <see cref="Utf8WithByteEscapes"/>).</summary>

@@ -45,45 +45,13 @@ public static class CsvTableReader
         using var stream = MemoryMarshal.TryGetArray(csv, out var array)
             ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
             : new MemoryStream(csv.ToArray(), writable: false);
-        using var reader = CsvSource.Open(stream);
-        var nextLine = 1;
-        try
-        {
-            foreach (var row in reader)
-            {
-                nextLine = row.LineNumberToExcl;
-                if (!table.Add(row))
-                {
-                    break;
-                }
-            }
-        }
-        catch (NotSupportedException)
-        {
-            throw CsvSource.TooLong(nextLine);
-        }
+        CsvSource.ForEach(stream, table.Add);
     }
 
     private static async Task PassAsync(Builder table, Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
     {
         await using var stream = await open(cancellationToken);
-        using var reader = await CsvSource.OpenAsync(stream, cancellationToken);
-        var nextLine = 1;
-        try
-        {
-            await foreach (var row in reader.WithCancellation(cancellationToken))
-            {
-                nextLine = row.LineNumberToExcl;
-                if (!table.Add(row))
-                {
-                    break;
-                }
-            }
-        }
-        catch (NotSupportedException)
-        {
-            throw CsvSource.TooLong(nextLine);
-        }
+        await CsvSource.ForEachAsync(stream, table.Add, cancellationToken);
     }
 
     /// <summary>Turns records into columns: the first is the header, every later one a row. A second pass, when
